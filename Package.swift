@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// Pavilion DP Connector — the host, its modules and the shipped connectors.
+import PackageDescription
+
+/// Map the checkout's absolute path out of compiled artefacts so that a
+/// connector library built from the same sources by the same toolchain has
+/// the same bytes (and so the same SHA-256 pin) wherever it was checked out.
+let root = Context.packageDirectory
+let reproducibleC: [CSetting] = [.unsafeFlags(["-ffile-prefix-map=\(root)=."])]
+let reproducibleSwift: [SwiftSetting] = [.unsafeFlags(["-file-prefix-map", "\(root)=."])]
+
+let package = Package(
+    name: "Pavilion",
+    products: [
+        .executable(name: "pavilion", targets: ["pavilion"]),
+        .library(name: "PavilionConnectorKit", targets: ["PavilionConnectorKit"]),
+        // Shipped connectors: one shared library each, loaded by the host.
+        .library(name: "pv_echo", type: .dynamic, targets: ["EchoConnector"]),
+        .library(name: "pv_camara_kyc_match", type: .dynamic, targets: ["CamaraKYCMatchConnector"]),
+        .library(name: "pv_fhir_patient", type: .dynamic, targets: ["FHIRPatientConnector"]),
+    ],
+    targets: [
+        // C libraries: one module map each.
+        .systemLibrary(name: "CPavilion"),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CDL"),
+
+        // Host modules, lowest first.
+        .target(name: "PavilionCore"),
+        .target(name: "PavilionCrypto", dependencies: ["PavilionCore", "COpenSSL"]),
+        .target(name: "PavilionManifest", dependencies: ["PavilionCore", "CYAML"]),
+        .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
+        .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins"]),
+
+        // Connector kit and shipped connectors.
+        .target(name: "PavilionConnectorKit", dependencies: ["CPavilion"], path: "Plugins/PavilionConnectorKit",
+                swiftSettings: reproducibleSwift),
+        .target(name: "EchoConnector", path: "Plugins/EchoConnector", publicHeadersPath: "include",
+                cSettings: [.headerSearchPath("../../include")] + reproducibleC),
+        .target(name: "CamaraKYCMatchConnector", path: "Plugins/CamaraKYCMatchConnector", publicHeadersPath: "include",
+                cSettings: [.headerSearchPath("../../include")] + reproducibleC),
+        .target(name: "FHIRPatientConnector", dependencies: ["PavilionConnectorKit"], path: "Plugins/FHIRPatientConnector",
+                swiftSettings: reproducibleSwift),
+
+        // Tests: shared helpers, one target per module, plus the command-line integration tests.
+        .target(name: "PavilionTestSupport", path: "Tests/PavilionTestSupport"),
+        .testTarget(name: "PavilionCoreTests", dependencies: ["PavilionCore"]),
+        .testTarget(name: "PavilionCryptoTests", dependencies: ["PavilionTestSupport", "PavilionCrypto"]),
+        .testTarget(name: "PavilionManifestTests", dependencies: ["PavilionTestSupport", "PavilionManifest", "PavilionCore"]),
+        .testTarget(name: "PavilionPluginsTests", dependencies: ["PavilionTestSupport", "PavilionPlugins", "PavilionManifest", "PavilionCore"]),
+        .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit"]),
+        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore"]),
+    ]
+)

@@ -1,0 +1,1 @@
+#include <pavilion/connector.h>

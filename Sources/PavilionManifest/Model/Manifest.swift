@@ -1,0 +1,214 @@
+import PavilionCore
+
+/// A validated connector manifest: one YAML file in `connectors.d/`.
+///
+/// Every value here has passed validation; `locations` keeps where each key
+/// was written so that later checks (library pin, plugin self-description)
+/// can still report `file:line:column`.
+public struct Manifest: Sendable, Hashable {
+    /// The manifest file as given (relative paths stay relative).
+    public var file: String
+    /// `metadata`.
+    public var metadata: Metadata
+    /// `spec.library`.
+    public var library: Library
+    /// `spec.formats`.
+    public var formats: Formats
+    /// `spec.claims`, in file order.
+    public var claims: [Claim]
+    /// `spec.settings`: a JSON object handed to the plugin's `create`.
+    public var settings: JSONValue
+    /// `spec.secrets`: names of the tenant-scoped secrets the plugin may read.
+    public var secrets: [Secret]
+    /// `spec.schemas.input` / `spec.schemas.output`: JSON Schema 2020-12 objects.
+    public var inputSchema: JSONValue?
+    public var outputSchema: JSONValue?
+    /// `spec.regions`, in file order.
+    public var regions: [Region]
+    /// `spec.compliance`.
+    public var compliance: Compliance
+    /// `spec.connection`, with defaults filled in.
+    public var connection: Connection
+    /// `spec.health`, if the connector offers a health probe.
+    public var health: Health?
+    /// `spec.tests.fixtures`: recorded-exchange fixture files, resolved
+    /// against the manifest's folder.
+    public var fixtures: [String]
+    /// Where each key was written, by dotted path (`spec.library.sha256`,
+    /// `spec.regions[1].residency`). The path `""` is the document itself.
+    public var locations: [String: SourceLocation]
+
+    /// Where `path` was written, or the start of the file.
+    public func location(of path: String) -> SourceLocation {
+        locations[path] ?? locations[""] ?? SourceLocation(file: file, line: 1, column: 1)
+    }
+
+    /// `metadata.name`, the connector's unique name.
+    public var name: String { metadata.name }
+}
+
+extension Manifest {
+    /// `metadata`.
+    public struct Metadata: Sendable, Hashable {
+        /// Unique connector name: lowercase letters, digits and '-', 1–63.
+        public var name: String
+        /// Who runs the data source, for people.
+        public var provider: String
+        /// Semantic version of the connector.
+        public var version: String
+        /// Free text, optional.
+        public var description: String?
+
+        public init(name: String, provider: String, version: String, description: String? = nil) {
+            self.name = name
+            self.provider = provider
+            self.version = version
+            self.description = description
+        }
+    }
+
+    /// `spec.library`.
+    public struct Library: Sendable, Hashable {
+        /// Absolute (or manifest-relative, resolved) path to the shared library.
+        public var path: String
+        /// The path exactly as written in the manifest.
+        public var declaredPath: String
+        /// Lowercase hex SHA-256 of the library file.
+        public var sha256: String
+        /// The ABI version the library is built for.
+        public var abi: UInt32
+
+        public init(path: String, declaredPath: String, sha256: String, abi: UInt32) {
+            self.path = path
+            self.declaredPath = declaredPath
+            self.sha256 = sha256
+            self.abi = abi
+        }
+    }
+
+    /// `spec.formats`.
+    public struct Formats: Sendable, Hashable {
+        /// Data formats the DP speaks: `json`, `csv`, `xml`.
+        public var input: [String]
+        public var output: [String]
+        /// Credential formats the host may issue from this connector's
+        /// results: `vc+jwt`, `dc+sd-jwt`, `vc-di-ecdsa-jcs-2019`,
+        /// `vc-di-eddsa-jcs-2022`.
+        public var credentials: [String]
+
+        public init(input: [String], output: [String], credentials: [String]) {
+            self.input = input
+            self.output = output
+            self.credentials = credentials
+        }
+    }
+
+    /// One claim the connector can verify.
+    public struct Claim: Sendable, Hashable {
+        /// Claim name, e.g. `age_over_18`.
+        public var name: String
+        /// `boolean`, `string`, `number` or `match` (true/false/"not_available").
+        public var type: String
+        /// Data categories touched to answer it (`identity`, `health`, ...).
+        public var dataCategories: [String]
+        public var description: String?
+
+        public init(name: String, type: String, dataCategories: [String], description: String? = nil) {
+            self.name = name
+            self.type = type
+            self.dataCategories = dataCategories
+            self.description = description
+        }
+    }
+
+    /// One tenant-scoped secret the plugin may read through the host.
+    public struct Secret: Sendable, Hashable {
+        public var name: String
+        public var description: String?
+
+        public init(name: String, description: String? = nil) {
+            self.name = name
+            self.description = description
+        }
+    }
+
+    /// One region where the DP answers.
+    public struct Region: Sendable, Hashable {
+        /// Region name, unique within the manifest (`eu-west`).
+        public var name: String
+        /// Where data sent to this region is processed.
+        public var residency: ResidencyZone
+        /// Lower is preferred.
+        public var priority: Int
+        /// Base URLs (`https://host[:port][/base]`), at least one.
+        public var endpoints: [String]
+
+        public init(name: String, residency: ResidencyZone, priority: Int, endpoints: [String]) {
+            self.name = name
+            self.residency = residency
+            self.priority = priority
+            self.endpoints = endpoints
+        }
+    }
+
+    /// `spec.compliance`.
+    public struct Compliance: Sendable, Hashable {
+        /// Privacy laws that apply: `gdpr`, `uk-gdpr`, `ccpa`, `hipaa`, ...
+        public var jurisdictions: [String]
+        /// Data categories the connector touches at all.
+        public var dataCategories: [String]
+        /// GDPR Art. 6 bases the connector may be used under.
+        public var lawfulBases: [String]
+        /// Purposes a relying party may state (`kyc`, `age_verification`, ...).
+        public var purposes: [String]
+        /// ISO 8601 duration the host keeps verification records (`P90D`).
+        public var retention: String
+        /// Basis for a transfer out of the adequacy set (`scc`, `bcr`, `dpf`,
+        /// `derogation`), when a GDPR connector has regions outside it.
+        public var transferBasis: String?
+
+        public init(jurisdictions: [String], dataCategories: [String], lawfulBases: [String], purposes: [String],
+                    retention: String, transferBasis: String? = nil) {
+            self.jurisdictions = jurisdictions
+            self.dataCategories = dataCategories
+            self.lawfulBases = lawfulBases
+            self.purposes = purposes
+            self.retention = retention
+            self.transferBasis = transferBasis
+        }
+    }
+
+    /// `spec.connection`, defaults filled in (documented in docs/manifest.md).
+    public struct Connection: Sendable, Hashable {
+        public var maxConnections: Int = 64
+        public var maxIdle: Int = 16
+        public var minIdle: Int = 0
+        public var idleTimeoutMs: Int = 60_000
+        public var maxLifetimeMs: Int = 600_000
+        public var connectTimeoutMs: Int = 2_000
+        public var requestTimeoutMs: Int = 5_000
+        public var maxAttempts: Int = 2
+        public var backoffMs: Int = 50
+        public var breakerConsecutiveFailures: Int = 5
+        public var breakerFailureRate: Double = 0.5
+        public var breakerWindow: Int = 20
+        public var breakerOpenMs: Int = 30_000
+        public var breakerHalfOpenProbes: Int = 3
+        public var tlsCAFile: String?
+        public var tlsSPKIPins: [String] = []
+        public var tlsMinVersion: String = "1.2"
+
+        public init() {}
+    }
+
+    /// `spec.health`.
+    public struct Health: Sendable, Hashable {
+        public var intervalMs: Int
+        public var timeoutMs: Int
+
+        public init(intervalMs: Int, timeoutMs: Int) {
+            self.intervalMs = intervalMs
+            self.timeoutMs = timeoutMs
+        }
+    }
+}
