@@ -1,0 +1,52 @@
+import Foundation
+import PavilionCrypto
+import PavilionTestSupport
+import XCTest
+
+final class DigestTests: XCTestCase {
+    private func vectors(_ name: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: TestEnvironment.fixtures("crypto").appendingPathComponent(name))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    }
+
+    func testSHA256MatchesFIPS180Examples() throws {
+        for v in try vectors("sha256-fips180.json") {
+            let message = try XCTUnwrap(v["message"] as? String)
+            XCTAssertEqual(SHA256.hex(Array(message.utf8)), v["digest"] as? String, message)
+        }
+    }
+
+    func testHMACSHA256MatchesRFC4231Vectors() throws {
+        for v in try vectors("hmac-sha256-rfc4231.json") {
+            let key = try XCTUnwrap(Hex.decode(try XCTUnwrap(v["key"] as? String)))
+            let data = try XCTUnwrap(Hex.decode(try XCTUnwrap(v["data"] as? String)))
+            XCTAssertEqual(Hex.encode(try HMACSHA256.authenticate(data, key: key)), v["mac"] as? String, "case \(v["case"] ?? "")")
+        }
+    }
+
+    func testHexRefusesOddLengthAndNonHex() {
+        XCTAssertNil(Hex.decode("abc"))
+        XCTAssertNil(Hex.decode("zz"))
+        XCTAssertEqual(Hex.decode("00fF"), [0, 255])
+    }
+
+    func testRandomBytesAreFreshEachCall() throws {
+        let a = try SecureRandom.bytes(32)
+        let b = try SecureRandom.bytes(32)
+        XCTAssertEqual(a.count, 32)
+        XCTAssertNotEqual(a, b)
+    }
+
+    func testConstantTimeEqualityComparesContentAndLength() {
+        XCTAssertTrue(ConstantTime.equal([1, 2, 3], [1, 2, 3]))
+        XCTAssertFalse(ConstantTime.equal([1, 2, 3], [1, 2, 4]))
+        XCTAssertFalse(ConstantTime.equal([1, 2, 3], [1, 2]))
+        XCTAssertTrue(ConstantTime.equal([UInt8](), [UInt8]()))
+    }
+
+    func testWipeZeroesTheBuffer() {
+        var secret: [UInt8] = [9, 9, 9]
+        ConstantTime.wipe(&secret)
+        XCTAssertEqual(secret, [0, 0, 0])
+    }
+}
