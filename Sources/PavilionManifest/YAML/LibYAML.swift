@@ -5,15 +5,18 @@ internal import CYAML
 /// This is the only file that touches libyaml or its pointers; everything it
 /// returns is plain Swift values.
 enum LibYAML {
-    /// Parse `bytes` (UTF-8) into libyaml's event stream.
+    /// Parse `bytes` (UTF-8) and hand each event to `body` as it comes, so
+    /// that the caller can stop early (e.g. at a nesting limit) without
+    /// libyaml's whole event stream ever being held in memory.
     ///
     /// Wraps `yaml_parser_initialize`, `yaml_parser_set_input_string`,
     /// `yaml_parser_set_encoding`, `yaml_parser_parse`, `yaml_event_delete` and
     /// `yaml_parser_delete`.
-    /// - Parameter bytes: the document; it stays borrowed for the whole parse.
-    /// - Returns: every event up to and including the stream end.
+    /// - Parameters:
+    ///   - bytes: the document; it stays borrowed for the whole parse.
+    ///   - body: called with each event; return `false` to stop.
     /// - Throws: ``YAMLSyntaxError`` with libyaml's problem and position.
-    static func events(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [YAMLEvent] {
+    static func parse(_ bytes: [UInt8], _ body: (YAMLEvent) -> Bool) throws(YAMLSyntaxError) {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
@@ -21,27 +24,23 @@ enum LibYAML {
         }
         defer { yaml_parser_delete(parser) }
 
-        let result: Result<[YAMLEvent], YAMLSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+        let failure: YAMLSyntaxError? = bytes.withUnsafeBufferPointer { buffer in
             // An empty buffer may have no base address; libyaml needs a valid pointer.
             var empty: UInt8 = 0
             return withUnsafePointer(to: &empty) { emptyPointer in
                 yaml_parser_set_input_string(parser, buffer.baseAddress ?? emptyPointer, buffer.count)
                 yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
-                var events: [YAMLEvent] = []
                 var event = yaml_event_t()
                 while true {
-                    guard yaml_parser_parse(parser, &event) == 1 else {
-                        return .failure(syntaxError(parser))
-                    }
+                    guard yaml_parser_parse(parser, &event) == 1 else { return syntaxError(parser) }
                     let copied = copy(event)
-                    let type = event.type
+                    let isEnd = event.type == YAML_STREAM_END_EVENT
                     yaml_event_delete(&event)
-                    events.append(copied)
-                    if type == YAML_STREAM_END_EVENT { return .success(events) }
+                    guard body(copied), !isEnd else { return nil }
                 }
             }
         }
-        return try result.get()
+        if let failure { throw failure }
     }
 
     private static func syntaxError(_ parser: UnsafeMutablePointer<yaml_parser_t>) -> YAMLSyntaxError {

@@ -34,15 +34,13 @@ struct YAMLParser: Sendable {
         if let bad = UTF8Position.firstInvalid(in: bytes) {
             throw error(at: SourceLocation(file: file, line: bad.line, column: bad.column), "invalid UTF-8")
         }
-        let events: [YAMLEvent]
-        do {
-            events = try LibYAML.events(bytes)
-        } catch {
-            throw self.error(at: location(of: error, in: bytes), syntaxMessage(error))
-        }
         var builder = TreeBuilder(file: file, maxDepth: limits.maxDepth)
-        for event in events {
-            guard builder.feed(event) else { break }
+        do {
+            try LibYAML.parse(bytes) { builder.feed($0) }
+        } catch {
+            // A syntax error ends the parse; problems found before it still count.
+            let syntax = Diagnostic(location(of: error, in: bytes), syntaxMessage(error))
+            throw ManifestError(diagnostics: builder.diagnostics + [syntax])
         }
         guard builder.diagnostics.isEmpty else { throw ManifestError(diagnostics: builder.diagnostics) }
         return builder.root
