@@ -26,6 +26,9 @@ extension ManifestValidator {
                 return s
             }
         }
+        partial.jurisdictions = jurisdictions
+        partial.declaredCategories = categories
+        partial.transferBasisWritten = m["transfer_basis"] != nil
         var retention: String?
         if let n = m["retention"], let s = string(n, "\(path).retention") {
             if TextRules.isDuration(s) {
@@ -46,11 +49,12 @@ extension ManifestValidator {
     }
 
     /// Every claim's categories must be declared in `spec.compliance.data_categories`.
-    mutating func checkClaimCategories(_ claims: [Manifest.Claim], declared: [String], declaredAt: SourceLocation) {
-        for (i, claim) in claims.enumerated() {
-            for (j, category) in claim.dataCategories.enumerated() where !declared.contains(category) {
-                let path = "spec.claims[\(i)].data_categories[\(j)]"
-                fail(locations[path] ?? declaredAt,
+    mutating func checkClaimCategories() {
+        guard let declared = partial.declaredCategories else { return }
+        for claim in partial.claimCategories {
+            for (j, category) in claim.categories.enumerated() where !declared.contains(category) {
+                let path = "spec.claims[\(claim.index)].data_categories[\(j)]"
+                fail(locations[path] ?? locations[""] ?? SourceLocation(file: file, line: 1, column: 1),
                      "\(path): claim '\(claim.name)' touches data category '\(category)', which spec.compliance.data_categories does not declare")
             }
         }
@@ -61,31 +65,35 @@ extension ManifestValidator {
     /// - `uk-gdpr`: a region outside {uk, eu, ch, jp, ca} needs `transfer_basis`.
     /// - `hipaa`: `health` must be a declared data category; every region in `us`/`us-ca`.
     /// - `ccpa`: at least one region in `us`/`us-ca`.
-    mutating func checkJurisdictions(_ compliance: Manifest.Compliance, regions: [Manifest.Region]) {
+    ///
+    /// Regions whose residency is itself invalid are left out (already reported).
+    mutating func checkJurisdictions() {
+        guard let jurisdictions = partial.jurisdictions else { return }
+        let regions = partial.regionZones
         func at(_ j: Int) -> SourceLocation {
-            locations["spec.compliance.jurisdictions[\(j)]"] ?? locations["spec.compliance"] ?? SourceLocation(file: file, line: 1, column: 1)
+            locations["spec.compliance.jurisdictions[\(j)]"] ?? locations[""] ?? SourceLocation(file: file, line: 1, column: 1)
         }
-        for (j, jurisdiction) in compliance.jurisdictions.enumerated() {
+        for (j, jurisdiction) in jurisdictions.enumerated() {
             let path = "spec.compliance.jurisdictions[\(j)]"
             switch jurisdiction {
             case "gdpr", "uk-gdpr":
                 let adequate = jurisdiction == "gdpr" ? ResidencyZone.gdprAdequate : ManifestVocabulary.ukGDPRAdequate
-                let outside = regions.filter { !adequate.contains($0.residency) }
-                if !outside.isEmpty, compliance.transferBasis == nil {
-                    let names = outside.map { "\($0.name) (\($0.residency.rawValue))" }.joined(separator: ", ")
+                let outside = regions.filter { !adequate.contains($0.zone) }
+                if !outside.isEmpty, !partial.transferBasisWritten {
+                    let names = outside.map { "\($0.name) (\($0.zone.rawValue))" }.joined(separator: ", ")
                     let set = ResidencyZone.allCases.filter(adequate.contains).map(\.rawValue).joined(separator: ", ")
                     fail(at(j), "\(path): jurisdiction '\(jurisdiction)' with regions outside its adequacy set (\(set)): \(names); set spec.compliance.transfer_basis (scc, bcr, dpf or derogation)")
                 }
             case "hipaa":
-                if !compliance.dataCategories.contains("health") {
+                if let declared = partial.declaredCategories, !declared.contains("health") {
                     fail(at(j), "\(path): jurisdiction 'hipaa' requires data category 'health' in spec.compliance.data_categories")
                 }
-                for (r, region) in regions.enumerated() where !ManifestVocabulary.hipaaZones.contains(region.residency) {
-                    let rpath = "spec.regions[\(r)].residency"
-                    fail(locations[rpath] ?? at(j), "\(rpath): jurisdiction 'hipaa' allows only regions in us or us-ca, found '\(region.residency.rawValue)'")
+                for region in regions where !ManifestVocabulary.hipaaZones.contains(region.zone) {
+                    let rpath = "spec.regions[\(region.index)].residency"
+                    fail(locations[rpath] ?? at(j), "\(rpath): jurisdiction 'hipaa' allows only regions in us or us-ca, found '\(region.zone.rawValue)'")
                 }
             case "ccpa":
-                if !regions.contains(where: { ManifestVocabulary.ccpaZones.contains($0.residency) }) {
+                if partial.allRegionZonesKnown, !regions.contains(where: { ManifestVocabulary.ccpaZones.contains($0.zone) }) {
                     fail(at(j), "\(path): jurisdiction 'ccpa' requires at least one region in us or us-ca")
                 }
             default:

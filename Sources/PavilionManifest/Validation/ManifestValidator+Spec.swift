@@ -67,12 +67,8 @@ extension ManifestValidator {
         var fixtures: [String]? = []
         if let n = m["tests"] { fixtures = readTests(n) }
 
-        if let claims, let compliance, let categoriesNode = m["compliance"]?.entries?.first(where: { $0.key == "data_categories" }) {
-            checkClaimCategories(claims, declared: compliance.dataCategories, declaredAt: categoriesNode.keyLocation)
-        }
-        if let regions, let compliance {
-            checkJurisdictions(compliance, regions: regions)
-        }
+        checkClaimCategories()
+        checkJurisdictions()
 
         guard let library, let formats, let claims, let settings, let secrets, let schemas, let regions, let compliance,
               let connection, let health, let fixtures else { return nil }
@@ -150,6 +146,7 @@ extension ManifestValidator {
             }
             var description: String?
             if let n = m["description"] { description = string(n, "\(path).description") }
+            if let categories { partial.claimCategories.append((i, name ?? "#\(i)", categories)) }
             guard let name, let type, let categories else {
                 ok = false
                 continue
@@ -209,6 +206,7 @@ extension ManifestValidator {
 
     mutating func readRegions(_ node: YAMLNode) -> [Manifest.Region]? {
         guard let items = list(node, "spec.regions", nonEmpty: true) else { return nil }
+        defer { partial.allRegionZonesKnown = !items.isEmpty && partial.regionZones.count == items.count }
         var regions: [Manifest.Region] = []
         var ok = true
         var seen: [String: SourceLocation] = [:]
@@ -233,6 +231,7 @@ extension ManifestValidator {
             let residency = m["residency"].flatMap {
                 word($0, "\(path).residency", ManifestVocabulary.residencyZones, what: "residency zone")
             }.flatMap(ResidencyZone.init(rawValue:))
+            if let residency { partial.regionZones.append((i, name ?? "#\(i)", residency)) }
             if let name, let residency, let n = m["name"] { checkRegionName(name, residency: residency, at: n, path) }
             let priority = m["priority"].flatMap { integer($0, "\(path).priority", 0...1_000_000) }
             let endpoints = m["endpoints"].flatMap {

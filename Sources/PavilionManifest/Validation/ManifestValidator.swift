@@ -12,6 +12,26 @@ struct ManifestValidator {
     let baseDirectory: String
     var diagnostics: [Diagnostic] = []
     var locations: [String: SourceLocation] = [:]
+    /// Parts that passed their own checks even where a sibling did not, so
+    /// that the rules across sections still run and every problem is
+    /// reported in one go.
+    var partial = Partial()
+
+    /// See ``partial``.
+    struct Partial {
+        /// Each claim's name (or `#index`) and its valid categories.
+        var claimCategories: [(index: Int, name: String, categories: [String])] = []
+        /// `spec.compliance.data_categories`, when valid.
+        var declaredCategories: [String]?
+        /// `spec.compliance.jurisdictions`, when valid.
+        var jurisdictions: [String]?
+        /// Whether `spec.compliance.transfer_basis` was written at all.
+        var transferBasisWritten = false
+        /// Regions whose residency is valid.
+        var regionZones: [(index: Int, name: String, zone: ResidencyZone)] = []
+        /// Whether every region's residency is valid.
+        var allRegionZonesKnown = false
+    }
 
     init(file: String, baseDirectory: String) {
         self.file = file
