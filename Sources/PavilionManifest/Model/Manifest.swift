@@ -38,6 +38,30 @@ public struct Manifest: Sendable, Hashable {
     /// `spec.regions[1].residency`). The path `""` is the document itself.
     public var locations: [String: SourceLocation]
 
+    /// Memberwise initialiser, for tests and tools that build a manifest
+    /// without a file. ``ManifestLoader`` is the way to get a validated one.
+    public init(file: String, metadata: Metadata, library: Library, formats: Formats, claims: [Claim],
+                settings: JSONValue = .object([:]), secrets: [Secret] = [], inputSchema: JSONValue? = nil,
+                outputSchema: JSONValue? = nil, regions: [Region], compliance: Compliance,
+                connection: Connection = Connection(), health: Health? = nil, fixtures: [String] = [],
+                locations: [String: SourceLocation] = [:]) {
+        self.file = file
+        self.metadata = metadata
+        self.library = library
+        self.formats = formats
+        self.claims = claims
+        self.settings = settings
+        self.secrets = secrets
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.regions = regions
+        self.compliance = compliance
+        self.connection = connection
+        self.health = health
+        self.fixtures = fixtures
+        self.locations = locations
+    }
+
     /// Where `path` was written, or the start of the file.
     public func location(of path: String) -> SourceLocation {
         locations[path] ?? locations[""] ?? SourceLocation(file: file, line: 1, column: 1)
