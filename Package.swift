@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "PavilionCryptoTests", dependencies: ["PavilionTestSupport", "PavilionCrypto"]),
         .testTarget(name: "PavilionManifestTests", dependencies: ["PavilionTestSupport", "PavilionManifest", "PavilionCore"]),
         .testTarget(name: "PavilionPluginsTests", dependencies: ["PavilionTestSupport", "PavilionPlugins", "PavilionManifest", "PavilionCore"]),
-        .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit"]),
+        .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit", "CPavilion"]),
         .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore"]),
     ]
 )

@@ -1,1 +1,0 @@
-#include <pavilion/connector.h>
