@@ -12,7 +12,8 @@
  *
  *  - Versioning. Every table starts with `uint32_t abi_version; uint32_t
  *    struct_size;`. Tables only grow by appending fields. A reader reads a
- *    field only if `struct_size` covers it; a zero field means "absent".
+ *    field only if `struct_size` covers the whole field; a field it covers
+ *    only partly, or not at all, or that is zero, is "absent".
  *    PV_ABI_VERSION is bumped for new behaviour; history in docs/abi.md.
  *  - Data. Bytes and UTF-8 JSON cross as pv_bytes_t slices, never
  *    NUL-terminated. JSON is RFC 8259 text in UTF-8.
@@ -127,7 +128,9 @@ typedef void (*pv_host_log_fn)(pv_host_ctx_t *ctx, uint32_t level,
                                pv_bytes_t message);
 
 /** Read a tenant-scoped secret named in the manifest's `spec.secrets` (e.g.
- *  an OAuth client secret). `exchange` selects the tenant; `*out_value` is
+ *  an OAuth client secret). `exchange` selects the tenant: pass the handle
+ *  the host gave to exchange_begin/health_begin, during any call on that
+ *  exchange (begin or step), never after its end. `*out_value` is
  *  owned by the host and valid until the plugin's current call returns, so
  *  copy what must outlive it and wipe the copy when done.
  *  Returns PV_OK, PV_ERR_INVALID_INPUT (NULL argument or undeclared name) or
@@ -255,7 +258,9 @@ typedef pv_status_t (*pv_describe_fn)(pv_bytes_t *out_json);
 /** Create an instance from the manifest's `spec.settings` (a JSON object,
  *  borrowed). `host` and `ctx` stay valid until destroy; keep them on the
  *  instance. On failure `*out_instance` is NULL and `*out_message` is
- *  plugin-owned until the next create/destroy call.
+ *  plugin-owned and valid until the next create/destroy call or unload
+ *  (static storage, or library-wide storage guarded by the create/destroy
+ *  serialisation, since no instance exists to own it).
  *  Returns PV_OK, PV_ERR_INVALID_INPUT (settings unusable), PV_ERR_NO_MEMORY,
  *  PV_ERR_HOST. Thread: serialised with create/destroy. Since 1. */
 typedef pv_status_t (*pv_create_fn)(const pv_host_t *host, pv_host_ctx_t *ctx,
@@ -274,7 +279,8 @@ typedef void (*pv_destroy_fn)(pv_instance_t *instance);
  *  when the status is not PV_OK; the host then calls exchange_end on it
  *  exactly once. If `*out_exchange` is NULL, `out_step->message` must point
  *  to static storage. `host_exchange` is the handle to pass to the secret
- *  service. Returns PV_OK (kind REQUEST or RESULT), PV_ERR_INVALID_INPUT,
+ *  service; it stays valid until exchange_end. Returns PV_OK (kind REQUEST
+ *  or RESULT), PV_ERR_INVALID_INPUT,
  *  PV_ERR_UNSUPPORTED, PV_ERR_NO_MEMORY, PV_ERR_HOST, PV_ERR_INTERNAL.
  *  Thread: concurrent across exchanges. Since 1. */
 typedef pv_status_t (*pv_exchange_begin_fn)(pv_instance_t *instance,
@@ -284,9 +290,10 @@ typedef pv_status_t (*pv_exchange_begin_fn)(pv_instance_t *instance,
                                             pv_step_t *out_step);
 
 /** Step an exchange with the response to the request of its last step
- *  (borrowed). Returns PV_OK (kind REQUEST or RESULT), PV_ERR_BAD_RESPONSE,
- *  PV_ERR_UPSTREAM, PV_ERR_NOT_FOUND, PV_ERR_STATE, PV_ERR_NO_MEMORY,
- *  PV_ERR_HOST, PV_ERR_INTERNAL. Thread: concurrent across exchanges, never
+ *  (borrowed). Returns PV_OK (kind REQUEST or RESULT), PV_ERR_INVALID_INPUT
+ *  (the DP refused the subject attributes as malformed, e.g. HTTP 400/422),
+ *  PV_ERR_BAD_RESPONSE, PV_ERR_UPSTREAM, PV_ERR_NOT_FOUND, PV_ERR_STATE,
+ *  PV_ERR_NO_MEMORY, PV_ERR_HOST, PV_ERR_INTERNAL. Thread: concurrent across exchanges, never
  *  for one exchange. Since 1. */
 typedef pv_status_t (*pv_exchange_step_fn)(pv_exchange_t *exchange,
                                            const pv_response_t *response,

@@ -11,7 +11,7 @@ extension ManifestValidator {
             words($0, "\(path).jurisdictions", ManifestVocabulary.jurisdictions, what: "jurisdiction")
         }
         let categories = m["data_categories"].flatMap {
-            words($0, "\(path).data_categories", ManifestVocabulary.dataCategories, what: "data category")
+            words($0, "\(path).data_categories", ManifestVocabulary.dataCategories, what: "data category", nonEmpty: false)
         }
         let bases = m["lawful_bases"].flatMap {
             words($0, "\(path).lawful_bases", ManifestVocabulary.lawfulBases, what: "lawful basis")

@@ -142,7 +142,7 @@ extension ManifestValidator {
             }
             let type = m["type"].flatMap { word($0, "\(path).type", ManifestVocabulary.claimTypes, what: "claim type") }
             let categories = m["data_categories"].flatMap {
-                words($0, "\(path).data_categories", ManifestVocabulary.dataCategories, what: "data category")
+                words($0, "\(path).data_categories", ManifestVocabulary.dataCategories, what: "data category", nonEmpty: false)
             }
             var description: String?
             if let n = m["description"] { description = string(n, "\(path).description") }
