@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kyc_json.h"
+#include "pv_json.h"
 
 #define CONNECTOR_NAME "camara-kyc-match"
 #define CONNECTOR_VERSION "1.0.0"
@@ -91,11 +91,11 @@ struct pv_exchange {
     struct pv_instance *instance;
     int state;
     uint32_t claims;     /* bit i: CLAIMS[i] requested */
-    kj_buf match_body;   /* minimised request body, built at begin */
-    kj_buf path;         /* current request path */
-    kj_buf auth;         /* current Authorization value (secret) */
-    kj_buf body;         /* current request body */
-    kj_buf result;       /* result JSON */
+    pvj_buf match_body;   /* minimised request body, built at begin */
+    pvj_buf path;         /* current request path */
+    pvj_buf auth;         /* current Authorization value (secret) */
+    pvj_buf body;         /* current request body */
+    pvj_buf result;       /* result JSON */
     pv_request_t request;
     pv_header_t headers[3];
     char message[200];
@@ -141,16 +141,16 @@ static bool printable_ascii(const uint8_t *s, size_t n) {
 }
 
 /* Read string setting `key` into `out` (NUL-terminated); default when absent. */
-static bool read_setting(kj_span settings, const char *key, const char *def, char *out, bool is_path) {
-    kj_span v;
-    int r = kj_get(settings, key, &v);
+static bool read_setting(pvj_span settings, const char *key, const char *def, char *out, bool is_path) {
+    pvj_span v;
+    int r = pvj_get(settings, key, &v);
     if (r < 0) return false;
     if (r == 0) {
         snprintf(out, MAX_SETTING + 1, "%s", def);
         return true;
     }
     size_t len;
-    if (kj_kind(v) != KJ_STRING || !kj_decode(v, (uint8_t *)out, MAX_SETTING, &len)) return false;
+    if (pvj_kind(v) != PVJ_STRING || !pvj_decode(v, (uint8_t *)out, MAX_SETTING, &len)) return false;
     out[len] = '\0';
     if (is_path) {
         if (!path_ok((const uint8_t *)out, len)) return false;
@@ -161,39 +161,39 @@ static bool read_setting(kj_span settings, const char *key, const char *def, cha
     return true;
 }
 
-static void form_encode(kj_buf *b, const uint8_t *s, size_t n) {
+static void form_encode(pvj_buf *b, const uint8_t *s, size_t n) {
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
         uint8_t c = s[i];
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
             c == '-' || c == '.' || c == '_' || c == '*') {
-            kj_put(b, &c, 1);
+            pvj_put(b, &c, 1);
         } else if (c == ' ') {
-            kj_put(b, "+", 1);
+            pvj_put(b, "+", 1);
         } else {
             char e[3] = { '%', hex[c >> 4], hex[c & 0xF] };
-            kj_put(b, e, 3);
+            pvj_put(b, e, 3);
         }
     }
 }
 
-static void base64(kj_buf *out, const uint8_t *s, size_t n) {
+static void base64(pvj_buf *out, const uint8_t *s, size_t n) {
     static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t i = 0;
     while (n - i >= 3) {
         uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8) | s[i + 2];
         char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], tbl[(v >> 6) & 63], tbl[v & 63] };
-        kj_put(out, q, 4);
+        pvj_put(out, q, 4);
         i += 3;
     }
     if (n - i == 1) {
         uint32_t v = (uint32_t)s[i] << 16;
         char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], '=', '=' };
-        kj_put(out, q, 4);
+        pvj_put(out, q, 4);
     } else if (n - i == 2) {
         uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8);
         char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], tbl[(v >> 6) & 63], '=' };
-        kj_put(out, q, 4);
+        pvj_put(out, q, 4);
     }
 }
 
@@ -241,25 +241,25 @@ static bool date_ok(const uint8_t *s, size_t n) {
 }
 
 /* Decode subject string `v` into `out`; false if not a non-empty string. */
-static bool subject_string(kj_span v, uint8_t *out, size_t *len) {
-    return kj_kind(v) == KJ_STRING && kj_decode(v, out, MAX_ATTRIBUTE, len) && *len > 0;
+static bool subject_string(pvj_span v, uint8_t *out, size_t *len) {
+    return pvj_kind(v) == PVJ_STRING && pvj_decode(v, out, MAX_ATTRIBUTE, len) && *len > 0;
 }
 
 /* Append `"field":"value"` for one claim's subject attribute. */
-static pv_status_t add_attribute(pv_exchange_t *ex, pv_step_t *step, kj_span subject, const claim_def *def) {
-    kj_span v;
+static pv_status_t add_attribute(pv_exchange_t *ex, pv_step_t *step, pvj_span subject, const claim_def *def) {
+    pvj_span v;
     uint8_t value[MAX_ATTRIBUTE];
     size_t len = 0;
-    int r = kj_get(subject, def->subject, &v);
+    int r = pvj_get(subject, def->subject, &v);
     if (r < 0) return fail(ex, step, PV_ERR_INVALID_INPUT, "subject attribute %s is duplicated", def->subject);
     if (r == 0) return fail(ex, step, PV_ERR_INVALID_INPUT, "subject attribute %s is required", def->subject);
     if (strcmp(def->subject, "address") == 0) {
         /* OIDC address object: CAMARA's "address" is the complete address. */
-        kj_span part;
-        if (kj_kind(v) != KJ_OBJECT)
+        pvj_span part;
+        if (pvj_kind(v) != PVJ_OBJECT)
             return fail(ex, step, PV_ERR_INVALID_INPUT, "subject attribute %s must be an object", def->subject);
-        int f = kj_get(v, "formatted", &part);
-        if (f == 0) f = kj_get(v, "street_address", &part);
+        int f = pvj_get(v, "formatted", &part);
+        if (f == 0) f = pvj_get(v, "street_address", &part);
         if (f != 1 || !subject_string(part, value, &len))
             return fail(ex, step, PV_ERR_INVALID_INPUT,
                         "subject attribute %s needs formatted or street_address", def->subject);
@@ -269,49 +269,49 @@ static pv_status_t add_attribute(pv_exchange_t *ex, pv_step_t *step, kj_span sub
     }
     if (strcmp(def->subject, "birthdate") == 0 && !date_ok(value, len))
         return fail(ex, step, PV_ERR_INVALID_INPUT, "subject attribute %s must be YYYY-MM-DD", def->subject);
-    kj_puts(&ex->match_body, ",\"");
-    kj_puts(&ex->match_body, def->camara);
-    kj_puts(&ex->match_body, "\":");
-    kj_put_string(&ex->match_body, value, len);
+    pvj_puts(&ex->match_body, ",\"");
+    pvj_puts(&ex->match_body, def->camara);
+    pvj_puts(&ex->match_body, "\":");
+    pvj_put_string(&ex->match_body, value, len);
     return PV_OK;
 }
 
 static pv_status_t parse_query(pv_exchange_t *ex, pv_step_t *step, pv_bytes_t query) {
-    kj_span doc, claims, subject, v;
-    if (query.ptr == NULL || !kj_validate(query.ptr, query.len, &doc) || kj_kind(doc) != KJ_OBJECT)
+    pvj_span doc, claims, subject, v;
+    if (query.ptr == NULL || !pvj_validate(query.ptr, query.len, &doc) || pvj_kind(doc) != PVJ_OBJECT)
         return fail(ex, step, PV_ERR_INVALID_INPUT, "query is not a JSON object%s", NULL);
-    if (kj_get(doc, "claims", &claims) != 1 || kj_kind(claims) != KJ_ARRAY)
+    if (pvj_get(doc, "claims", &claims) != 1 || pvj_kind(claims) != PVJ_ARRAY)
         return fail(ex, step, PV_ERR_INVALID_INPUT, "query.claims must be an array%s", NULL);
-    kj_iter it;
-    kj_iter_begin(&it, claims);
+    pvj_iter it;
+    pvj_iter_begin(&it, claims);
     int r;
-    while ((r = kj_next_element(&it, &v)) == 1) {
-        if (kj_kind(v) != KJ_STRING)
+    while ((r = pvj_next_element(&it, &v)) == 1) {
+        if (pvj_kind(v) != PVJ_STRING)
             return fail(ex, step, PV_ERR_INVALID_INPUT, "query.claims must hold strings%s", NULL);
         size_t k = 0;
-        while (k < CLAIM_COUNT && !kj_equals(v, CLAIMS[k].claim)) k++;
+        while (k < CLAIM_COUNT && !pvj_equals(v, CLAIMS[k].claim)) k++;
         if (k == CLAIM_COUNT)
             return fail(ex, step, PV_ERR_UNSUPPORTED, "query asks for a claim this connector does not offer%s", NULL);
         ex->claims |= 1u << k;
     }
     if (r < 0) return fail(ex, step, PV_ERR_INVALID_INPUT, "query.claims is malformed%s", NULL);
     if (ex->claims == 0) return fail(ex, step, PV_ERR_INVALID_INPUT, "query.claims is empty%s", NULL);
-    if (kj_get(doc, "subject", &subject) != 1 || kj_kind(subject) != KJ_OBJECT)
+    if (pvj_get(doc, "subject", &subject) != 1 || pvj_kind(subject) != PVJ_OBJECT)
         return fail(ex, step, PV_ERR_INVALID_INPUT, "query.subject must be an object%s", NULL);
 
     uint8_t phone[MAX_ATTRIBUTE];
     size_t plen = 0;
-    r = kj_get(subject, "phone_number", &v);
+    r = pvj_get(subject, "phone_number", &v);
     if (r != 1 || !subject_string(v, phone, &plen) || !e164_ok(phone, plen))
         return fail(ex, step, PV_ERR_INVALID_INPUT, "subject.phone_number is required in E.164 form%s", NULL);
-    kj_puts(&ex->match_body, "{\"phoneNumber\":");
-    kj_put_string(&ex->match_body, phone, plen);
+    pvj_puts(&ex->match_body, "{\"phoneNumber\":");
+    pvj_put_string(&ex->match_body, phone, plen);
     for (size_t k = 0; k < CLAIM_COUNT; k++) {
         if (!(ex->claims & (1u << k))) continue;
         pv_status_t s = add_attribute(ex, step, subject, &CLAIMS[k]);
         if (s != PV_OK) return s;
     }
-    kj_puts(&ex->match_body, "}");
+    pvj_puts(&ex->match_body, "}");
     if (ex->match_body.failed) return fail(ex, step, PV_ERR_NO_MEMORY, "match body too large%s", NULL);
     return PV_OK;
 }
@@ -321,7 +321,7 @@ static pv_status_t parse_query(pv_exchange_t *ex, pv_step_t *step, pv_bytes_t qu
 /* ------------------------------------------------------------------------ */
 
 /* Copy the host's secret `name` into `out` (form-encoded); PV_ERR_HOST if absent. */
-static pv_status_t read_secret(pv_exchange_t *ex, pv_host_exchange_t *hx, const char *name, kj_buf *out) {
+static pv_status_t read_secret(pv_exchange_t *ex, pv_host_exchange_t *hx, const char *name, pvj_buf *out) {
     const pv_host_t *host = ex->instance->host;
     pv_bytes_t value = { NULL, 0 };
     if (!PV_COVERS(host, pv_host_t, secret) || host->secret == NULL) return PV_ERR_HOST;
@@ -332,26 +332,26 @@ static pv_status_t read_secret(pv_exchange_t *ex, pv_host_exchange_t *hx, const 
 }
 
 static pv_status_t token_request(pv_exchange_t *ex, pv_host_exchange_t *hx, pv_step_t *step) {
-    kj_buf creds;
-    kj_buf_init(&creds, 8192);
+    pvj_buf creds;
+    pvj_buf_init(&creds, 8192);
     pv_status_t s = read_secret(ex, hx, "client_id", &creds);
     if (s == PV_OK) {
-        kj_put(&creds, ":", 1);
+        pvj_put(&creds, ":", 1);
         s = read_secret(ex, hx, "client_secret", &creds);
     }
     if (s != PV_OK) {
-        kj_buf_wipe(&creds);
+        pvj_buf_wipe(&creds);
         return fail(ex, step, s, "tenant secrets client_id/client_secret are not available%s", NULL);
     }
-    kj_puts(&ex->auth, "Basic ");
+    pvj_puts(&ex->auth, "Basic ");
     if (creds.failed) ex->auth.failed = true;
     else base64(&ex->auth, creds.p, creds.len);
-    kj_buf_wipe(&creds);
+    pvj_buf_wipe(&creds);
 
-    kj_puts(&ex->path, ex->instance->token_path);
-    kj_puts(&ex->body, "grant_type=client_credentials");
+    pvj_puts(&ex->path, ex->instance->token_path);
+    pvj_puts(&ex->body, "grant_type=client_credentials");
     if (ex->instance->scope[0] != '\0') {
-        kj_puts(&ex->body, "&scope=");
+        pvj_puts(&ex->body, "&scope=");
         form_encode(&ex->body, (const uint8_t *)ex->instance->scope, strlen(ex->instance->scope));
     }
     ex->headers[0].name = cstr("content-type");
@@ -367,12 +367,12 @@ static pv_status_t token_request(pv_exchange_t *ex, pv_host_exchange_t *hx, pv_s
 /* Name the CAMARA error code of an error body in the message, if it is a
  * short code (it names a condition, never personal data). */
 static void error_code(pv_bytes_t body, char *out, size_t cap) {
-    kj_span doc, code;
+    pvj_span doc, code;
     size_t len = 0;
     out[0] = '\0';
-    if (body.ptr == NULL || !kj_validate(body.ptr, body.len, &doc) || kj_kind(doc) != KJ_OBJECT) return;
-    if (kj_get(doc, "code", &code) != 1 || kj_kind(code) != KJ_STRING) return;
-    if (!kj_decode(code, (uint8_t *)out, cap - 1, &len)) { out[0] = '\0'; return; }
+    if (body.ptr == NULL || !pvj_validate(body.ptr, body.len, &doc) || pvj_kind(doc) != PVJ_OBJECT) return;
+    if (pvj_get(doc, "code", &code) != 1 || pvj_kind(code) != PVJ_STRING) return;
+    if (!pvj_decode(code, (uint8_t *)out, cap - 1, &len)) { out[0] = '\0'; return; }
     for (size_t i = 0; i < len; i++) {
         char c = out[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) { out[0] = '\0'; return; }
@@ -396,35 +396,35 @@ static pv_status_t on_error_status(pv_exchange_t *ex, pv_step_t *step, const pv_
 
 static pv_status_t on_token(pv_exchange_t *ex, const pv_response_t *resp, pv_step_t *step) {
     if (resp->status != 200) return on_error_status(ex, step, resp, "token endpoint");
-    kj_span doc, tok, type;
-    if (resp->body.ptr == NULL || !kj_validate(resp->body.ptr, resp->body.len, &doc) || kj_kind(doc) != KJ_OBJECT)
+    pvj_span doc, tok, type;
+    if (resp->body.ptr == NULL || !pvj_validate(resp->body.ptr, resp->body.len, &doc) || pvj_kind(doc) != PVJ_OBJECT)
         return fail(ex, step, PV_ERR_BAD_RESPONSE, "token response is not a JSON object%s", NULL);
-    if (kj_get(doc, "access_token", &tok) != 1 || kj_kind(tok) != KJ_STRING)
+    if (pvj_get(doc, "access_token", &tok) != 1 || pvj_kind(tok) != PVJ_STRING)
         return fail(ex, step, PV_ERR_BAD_RESPONSE, "token response has no access_token string%s", NULL);
-    int r = kj_get(doc, "token_type", &type);
-    if (r < 0 || (r == 1 && !(kj_equals(type, "Bearer") || kj_equals(type, "bearer"))))
+    int r = pvj_get(doc, "token_type", &type);
+    if (r < 0 || (r == 1 && !(pvj_equals(type, "Bearer") || pvj_equals(type, "bearer"))))
         return fail(ex, step, PV_ERR_BAD_RESPONSE, "token response has an unusable token_type%s", NULL);
 
     uint8_t *token = malloc(MAX_TOKEN);
     if (token == NULL) return fail(ex, step, PV_ERR_NO_MEMORY, "out of memory%s", NULL);
     size_t len = 0;
-    bool ok = kj_decode(tok, token, MAX_TOKEN, &len) && len > 0;
+    bool ok = pvj_decode(tok, token, MAX_TOKEN, &len) && len > 0;
     for (size_t i = 0; ok && i < len; i++)
         if (token[i] <= 0x20 || token[i] >= 0x7F) ok = false; /* RFC 6750 b64token charset-ish */
     if (ok) {
-        kj_buf_reset(&ex->auth);
-        kj_puts(&ex->auth, "Bearer ");
-        kj_put(&ex->auth, token, len);
+        pvj_buf_reset(&ex->auth);
+        pvj_puts(&ex->auth, "Bearer ");
+        pvj_put(&ex->auth, token, len);
     }
     memset(token, 0, MAX_TOKEN);
     free(token);
     if (!ok) return fail(ex, step, PV_ERR_BAD_RESPONSE, "access_token is empty, too long or not printable%s", NULL);
 
-    kj_buf_reset(&ex->path);
-    kj_buf_reset(&ex->body);
-    kj_puts(&ex->path, ex->instance->api_base);
-    kj_puts(&ex->path, "/match");
-    kj_put(&ex->body, ex->match_body.p, ex->match_body.len);
+    pvj_buf_reset(&ex->path);
+    pvj_buf_reset(&ex->body);
+    pvj_puts(&ex->path, ex->instance->api_base);
+    pvj_puts(&ex->path, "/match");
+    pvj_put(&ex->body, ex->match_body.p, ex->match_body.len);
     ex->headers[0].name = cstr("content-type");
     ex->headers[0].value = cstr("application/json");
     ex->headers[2].value = bytes_of(ex->auth.p, ex->auth.len);
@@ -434,32 +434,32 @@ static pv_status_t on_token(pv_exchange_t *ex, const pv_response_t *resp, pv_ste
 
 static pv_status_t on_match(pv_exchange_t *ex, const pv_response_t *resp, pv_step_t *step) {
     if (resp->status != 200) return on_error_status(ex, step, resp, "match endpoint");
-    kj_span doc, v;
-    if (resp->body.ptr == NULL || !kj_validate(resp->body.ptr, resp->body.len, &doc) || kj_kind(doc) != KJ_OBJECT)
+    pvj_span doc, v;
+    if (resp->body.ptr == NULL || !pvj_validate(resp->body.ptr, resp->body.len, &doc) || pvj_kind(doc) != PVJ_OBJECT)
         return fail(ex, step, PV_ERR_BAD_RESPONSE, "match response is not a JSON object%s", NULL);
-    kj_puts(&ex->result, "{");
+    pvj_puts(&ex->result, "{");
     bool first = true;
     for (size_t k = 0; k < CLAIM_COUNT; k++) {
         if (!(ex->claims & (1u << k))) continue;
         const char *value = "not_available";
-        int r = kj_get(doc, CLAIMS[k].response, &v);
+        int r = pvj_get(doc, CLAIMS[k].response, &v);
         if (r < 0) return fail(ex, step, PV_ERR_BAD_RESPONSE, "match response repeats %s", CLAIMS[k].response);
         if (r == 1) {
-            if (kj_equals(v, "true")) value = "true";
-            else if (kj_equals(v, "false")) value = "false";
-            else if (!kj_equals(v, "not_available"))
+            if (pvj_equals(v, "true")) value = "true";
+            else if (pvj_equals(v, "false")) value = "false";
+            else if (!pvj_equals(v, "not_available"))
                 return fail(ex, step, PV_ERR_BAD_RESPONSE,
                             "match response field %s is not \"true\", \"false\" or \"not_available\"",
                             CLAIMS[k].response);
         }
-        kj_puts(&ex->result, first ? "\"" : ",\"");
-        kj_puts(&ex->result, CLAIMS[k].claim);
-        kj_puts(&ex->result, "\":\"");
-        kj_puts(&ex->result, value);
-        kj_puts(&ex->result, "\"");
+        pvj_puts(&ex->result, first ? "\"" : ",\"");
+        pvj_puts(&ex->result, CLAIMS[k].claim);
+        pvj_puts(&ex->result, "\":\"");
+        pvj_puts(&ex->result, value);
+        pvj_puts(&ex->result, "\"");
         first = false;
     }
-    kj_puts(&ex->result, "}");
+    pvj_puts(&ex->result, "}");
     if (ex->result.failed) return fail(ex, step, PV_ERR_NO_MEMORY, "out of memory%s", NULL);
     if (!PV_COVERS(step, pv_step_t, result))
         return fail(ex, step, PV_ERR_HOST, "host step table too small%s", NULL);
@@ -496,7 +496,7 @@ static pv_status_t kyc_create(const pv_host_t *host, pv_host_ctx_t *ctx, pv_byte
     }
     in->host = host;
     in->ctx = ctx;
-    kj_span settings;
+    pvj_span settings;
     static const uint8_t empty[] = "{}";
     static const char no_secret[] = "the host offers no secret service";
     static const char bad_settings[] =
@@ -509,7 +509,7 @@ static pv_status_t kyc_create(const pv_host_t *host, pv_host_ctx_t *ctx, pv_byte
     if (!PV_COVERS(host, pv_host_t, secret) || host->secret == NULL) {
         msg = no_secret;
         status = PV_ERR_HOST;
-    } else if (sp == NULL || !kj_validate(sp, sn, &settings) || kj_kind(settings) != KJ_OBJECT ||
+    } else if (sp == NULL || !pvj_validate(sp, sn, &settings) || pvj_kind(settings) != PVJ_OBJECT ||
                !read_setting(settings, "api_base", "/kyc-match/v0.3", in->api_base, true) ||
                !read_setting(settings, "token_path", "/oauth2/token", in->token_path, true) ||
                !read_setting(settings, "scope", "", in->scope, false)) {
@@ -529,11 +529,11 @@ static pv_status_t kyc_create(const pv_host_t *host, pv_host_ctx_t *ctx, pv_byte
 static void kyc_destroy(pv_instance_t *instance) { free(instance); }
 
 static void exchange_free(pv_exchange_t *ex) {
-    kj_buf_wipe(&ex->match_body);
-    kj_buf_wipe(&ex->path);
-    kj_buf_wipe(&ex->auth);
-    kj_buf_wipe(&ex->body);
-    kj_buf_wipe(&ex->result);
+    pvj_buf_wipe(&ex->match_body);
+    pvj_buf_wipe(&ex->path);
+    pvj_buf_wipe(&ex->auth);
+    pvj_buf_wipe(&ex->body);
+    pvj_buf_wipe(&ex->result);
     free(ex);
 }
 
@@ -552,11 +552,11 @@ static pv_status_t kyc_begin(pv_instance_t *instance, pv_host_exchange_t *hx, pv
         return PV_ERR_NO_MEMORY;
     }
     ex->instance = instance;
-    kj_buf_init(&ex->match_body, MAX_OUTPUT);
-    kj_buf_init(&ex->path, 2 * MAX_SETTING);
-    kj_buf_init(&ex->auth, 2 * MAX_TOKEN);
-    kj_buf_init(&ex->body, MAX_OUTPUT);
-    kj_buf_init(&ex->result, MAX_OUTPUT);
+    pvj_buf_init(&ex->match_body, MAX_OUTPUT);
+    pvj_buf_init(&ex->path, 2 * MAX_SETTING);
+    pvj_buf_init(&ex->auth, 2 * MAX_TOKEN);
+    pvj_buf_init(&ex->body, MAX_OUTPUT);
+    pvj_buf_init(&ex->result, MAX_OUTPUT);
     *out_exchange = ex;
     if (!PV_COVERS(step, pv_step_t, kind)) return fail(ex, step, PV_ERR_HOST, "host step table too small%s", NULL);
     pv_status_t s = parse_query(ex, step, query);

@@ -1,8 +1,8 @@
 /*
- * kyc_json.c — see kyc_json.h. Every read checks its index against the
+ * kyc_json.c — see pv_json.h. Every read checks its index against the
  * length first; nothing here reads past the slice it was given.
  */
-#include "kyc_json.h"
+#include "pv_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +11,13 @@
 /* Validation                                                               */
 /* ------------------------------------------------------------------------ */
 
-typedef struct kj_cursor {
+typedef struct pvj_cursor {
     const uint8_t *p;
     size_t n;
     size_t i;
-} kj_cursor;
+} pvj_cursor;
 
-static void skip_ws(kj_cursor *c) {
+static void skip_ws(pvj_cursor *c) {
     while (c->i < c->n) {
         uint8_t b = c->p[c->i];
         if (b != ' ' && b != '\t' && b != '\n' && b != '\r') return;
@@ -33,7 +33,7 @@ static int hex_value(uint8_t b) {
 }
 
 /* Read four hex digits at c->i; advances past them. */
-static bool read_hex4(kj_cursor *c, uint32_t *out) {
+static bool read_hex4(pvj_cursor *c, uint32_t *out) {
     if (c->n - c->i < 4) return false;
     uint32_t v = 0;
     for (int k = 0; k < 4; k++) {
@@ -68,7 +68,7 @@ static size_t utf8_len(const uint8_t *p, size_t n, size_t i) {
 
 /* Scan a string starting at the opening quote; on success c->i is past the
  * closing quote. */
-static bool scan_string(kj_cursor *c) {
+static bool scan_string(pvj_cursor *c) {
     if (c->i >= c->n || c->p[c->i] != '"') return false;
     c->i++;
     while (c->i < c->n) {
@@ -106,13 +106,13 @@ static bool scan_string(kj_cursor *c) {
     return false;
 }
 
-static bool scan_digits(kj_cursor *c) {
+static bool scan_digits(pvj_cursor *c) {
     size_t start = c->i;
     while (c->i < c->n && c->p[c->i] >= '0' && c->p[c->i] <= '9') c->i++;
     return c->i > start;
 }
 
-static bool scan_number(kj_cursor *c) {
+static bool scan_number(pvj_cursor *c) {
     if (c->i < c->n && c->p[c->i] == '-') c->i++;
     if (c->i >= c->n) return false;
     if (c->p[c->i] == '0') c->i++;
@@ -129,17 +129,17 @@ static bool scan_number(kj_cursor *c) {
     return true;
 }
 
-static bool scan_literal(kj_cursor *c, const char *lit) {
+static bool scan_literal(pvj_cursor *c, const char *lit) {
     size_t l = strlen(lit);
     if (c->n - c->i < l || memcmp(c->p + c->i, lit, l) != 0) return false;
     c->i += l;
     return true;
 }
 
-static bool scan_value(kj_cursor *c, unsigned depth);
+static bool scan_value(pvj_cursor *c, unsigned depth);
 
-static bool scan_container(kj_cursor *c, unsigned depth, bool object) {
-    if (depth > KJ_MAX_DEPTH) return false;
+static bool scan_container(pvj_cursor *c, unsigned depth, bool object) {
+    if (depth > PVJ_MAX_DEPTH) return false;
     uint8_t close = object ? '}' : ']';
     c->i++; /* the opening bracket */
     skip_ws(c);
@@ -162,7 +162,7 @@ static bool scan_container(kj_cursor *c, unsigned depth, bool object) {
     }
 }
 
-static bool scan_value(kj_cursor *c, unsigned depth) {
+static bool scan_value(pvj_cursor *c, unsigned depth) {
     if (c->i >= c->n) return false;
     switch (c->p[c->i]) {
     case '{': return scan_container(c, depth + 1, true);
@@ -175,9 +175,9 @@ static bool scan_value(kj_cursor *c, unsigned depth) {
     }
 }
 
-bool kj_validate(const uint8_t *p, size_t n, kj_span *out) {
+bool pvj_validate(const uint8_t *p, size_t n, pvj_span *out) {
     if (p == NULL || n == 0 || out == NULL) return false;
-    kj_cursor c = { p, n, 0 };
+    pvj_cursor c = { p, n, 0 };
     skip_ws(&c);
     size_t start = c.i;
     if (!scan_value(&c, 0)) return false;
@@ -193,22 +193,22 @@ bool kj_validate(const uint8_t *p, size_t n, kj_span *out) {
 /* Navigation                                                               */
 /* ------------------------------------------------------------------------ */
 
-int kj_kind(kj_span v) {
-    if (v.p == NULL || v.n == 0) return KJ_INVALID;
+int pvj_kind(pvj_span v) {
+    if (v.p == NULL || v.n == 0) return PVJ_INVALID;
     switch (v.p[0]) {
-    case '{': return KJ_OBJECT;
-    case '[': return KJ_ARRAY;
-    case '"': return KJ_STRING;
-    case 't': case 'f': return KJ_BOOL;
-    case 'n': return KJ_NULL;
-    case '-': return KJ_NUMBER;
-    default: return (v.p[0] >= '0' && v.p[0] <= '9') ? KJ_NUMBER : KJ_INVALID;
+    case '{': return PVJ_OBJECT;
+    case '[': return PVJ_ARRAY;
+    case '"': return PVJ_STRING;
+    case 't': case 'f': return PVJ_BOOL;
+    case 'n': return PVJ_NULL;
+    case '-': return PVJ_NUMBER;
+    default: return (v.p[0] >= '0' && v.p[0] <= '9') ? PVJ_NUMBER : PVJ_INVALID;
     }
 }
 
-bool kj_iter_begin(kj_iter *it, kj_span container) {
-    int k = kj_kind(container);
-    if (k != KJ_OBJECT && k != KJ_ARRAY) return false;
+bool pvj_iter_begin(pvj_iter *it, pvj_span container) {
+    int k = pvj_kind(container);
+    if (k != PVJ_OBJECT && k != PVJ_ARRAY) return false;
     it->p = container.p;
     it->n = container.n;
     it->i = 1;
@@ -217,8 +217,8 @@ bool kj_iter_begin(kj_iter *it, kj_span container) {
 }
 
 /* Scan one value at it->i (re-validating it, bounded by the depth limit). */
-static int iter_value(kj_iter *it, kj_span *value) {
-    kj_cursor c = { it->p, it->n, it->i };
+static int iter_value(pvj_iter *it, pvj_span *value) {
+    pvj_cursor c = { it->p, it->n, it->i };
     skip_ws(&c);
     size_t start = c.i;
     if (!scan_value(&c, 1)) return -1;
@@ -229,8 +229,8 @@ static int iter_value(kj_iter *it, kj_span *value) {
 }
 
 /* Consume the separator after an item: ',' (more) or the closing bracket. */
-static int iter_separator(kj_iter *it, uint8_t close) {
-    kj_cursor c = { it->p, it->n, it->i };
+static int iter_separator(pvj_iter *it, uint8_t close) {
+    pvj_cursor c = { it->p, it->n, it->i };
     skip_ws(&c);
     if (c.i >= c.n) return -1;
     uint8_t b = c.p[c.i++];
@@ -239,9 +239,9 @@ static int iter_separator(kj_iter *it, uint8_t close) {
     return b == ',' ? 1 : -1;
 }
 
-static int iter_start(kj_iter *it, uint8_t close) {
+static int iter_start(pvj_iter *it, uint8_t close) {
     if (it->done) return 0;
-    kj_cursor c = { it->p, it->n, it->i };
+    pvj_cursor c = { it->p, it->n, it->i };
     skip_ws(&c);
     if (c.i >= c.n) return -1;
     if (it->i == 1 && c.p[c.i] == close) { it->done = true; return 0; }
@@ -249,17 +249,17 @@ static int iter_start(kj_iter *it, uint8_t close) {
     return 1;
 }
 
-int kj_next_element(kj_iter *it, kj_span *value) {
+int pvj_next_element(pvj_iter *it, pvj_span *value) {
     int r = iter_start(it, ']');
     if (r <= 0) return r;
     if (iter_value(it, value) < 0) return -1;
     return iter_separator(it, ']');
 }
 
-int kj_next_member(kj_iter *it, kj_span *key, kj_span *value) {
+int pvj_next_member(pvj_iter *it, pvj_span *key, pvj_span *value) {
     int r = iter_start(it, '}');
     if (r <= 0) return r;
-    kj_cursor c = { it->p, it->n, it->i };
+    pvj_cursor c = { it->p, it->n, it->i };
     size_t kstart = c.i;
     if (!scan_string(&c)) return -1;
     key->p = it->p + kstart;
@@ -271,13 +271,13 @@ int kj_next_member(kj_iter *it, kj_span *key, kj_span *value) {
     return iter_separator(it, '}');
 }
 
-int kj_get(kj_span obj, const char *key, kj_span *out) {
-    kj_iter it;
-    if (!kj_iter_begin(&it, obj) || kj_kind(obj) != KJ_OBJECT) return -1;
-    kj_span k, v;
+int pvj_get(pvj_span obj, const char *key, pvj_span *out) {
+    pvj_iter it;
+    if (!pvj_iter_begin(&it, obj) || pvj_kind(obj) != PVJ_OBJECT) return -1;
+    pvj_span k, v;
     int found = 0, r;
-    while ((r = kj_next_member(&it, &k, &v)) == 1) {
-        if (kj_equals(k, key)) {
+    while ((r = pvj_next_member(&it, &k, &v)) == 1) {
+        if (pvj_equals(k, key)) {
             if (found) return -1;
             found = 1;
             *out = v;
@@ -304,8 +304,8 @@ static bool put_utf8(uint8_t *out, size_t cap, size_t *len, uint32_t cp) {
     return true;
 }
 
-bool kj_decode(kj_span s, uint8_t *out, size_t cap, size_t *out_len) {
-    kj_cursor check = { s.p, s.n, 0 };
+bool pvj_decode(pvj_span s, uint8_t *out, size_t cap, size_t *out_len) {
+    pvj_cursor check = { s.p, s.n, 0 };
     if (s.p == NULL || !scan_string(&check) || check.i != s.n) return false;
     size_t len = 0;
     size_t i = 1;
@@ -327,7 +327,7 @@ bool kj_decode(kj_span s, uint8_t *out, size_t cap, size_t *out_len) {
         case 'r': cp = 0x0D; break;
         case 't': cp = 0x09; break;
         case 'u': {
-            kj_cursor c = { s.p, s.n, i };
+            pvj_cursor c = { s.p, s.n, i };
             if (!read_hex4(&c, &cp)) return false;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
                 uint32_t lo;
@@ -346,10 +346,10 @@ bool kj_decode(kj_span s, uint8_t *out, size_t cap, size_t *out_len) {
     return true;
 }
 
-bool kj_equals(kj_span s, const char *lit) {
+bool pvj_equals(pvj_span s, const char *lit) {
     uint8_t tmp[64];
     size_t len;
-    if (!kj_decode(s, tmp, sizeof tmp, &len)) return false;
+    if (!pvj_decode(s, tmp, sizeof tmp, &len)) return false;
     return len == strlen(lit) && memcmp(tmp, lit, len) == 0;
 }
 
@@ -357,7 +357,7 @@ bool kj_equals(kj_span s, const char *lit) {
 /* Writing                                                                  */
 /* ------------------------------------------------------------------------ */
 
-void kj_buf_init(kj_buf *b, size_t limit) {
+void pvj_buf_init(pvj_buf *b, size_t limit) {
     b->p = NULL;
     b->len = 0;
     b->cap = 0;
@@ -365,7 +365,7 @@ void kj_buf_init(kj_buf *b, size_t limit) {
     b->failed = false;
 }
 
-void kj_buf_wipe(kj_buf *b) {
+void pvj_buf_wipe(pvj_buf *b) {
     if (b->p != NULL) {
         volatile uint8_t *v = b->p;
         for (size_t i = 0; i < b->cap; i++) v[i] = 0;
@@ -377,7 +377,7 @@ void kj_buf_wipe(kj_buf *b) {
     b->failed = false;
 }
 
-void kj_buf_reset(kj_buf *b) {
+void pvj_buf_reset(pvj_buf *b) {
     if (b->p != NULL) {
         volatile uint8_t *v = b->p;
         for (size_t i = 0; i < b->len; i++) v[i] = 0;
@@ -386,7 +386,7 @@ void kj_buf_reset(kj_buf *b) {
     b->failed = false;
 }
 
-void kj_put(kj_buf *b, const void *data, size_t len) {
+void pvj_put(pvj_buf *b, const void *data, size_t len) {
     if (b->failed || len == 0) return;
     if (len > b->limit - b->len) { b->failed = true; return; }
     if (b->cap - b->len < len) {
@@ -407,16 +407,16 @@ void kj_put(kj_buf *b, const void *data, size_t len) {
     b->len += len;
 }
 
-void kj_puts(kj_buf *b, const char *s) { kj_put(b, s, strlen(s)); }
+void pvj_puts(pvj_buf *b, const char *s) { pvj_put(b, s, strlen(s)); }
 
-void kj_put_string(kj_buf *b, const uint8_t *s, size_t len) {
+void pvj_put_string(pvj_buf *b, const uint8_t *s, size_t len) {
     static const char hex[] = "0123456789abcdef";
-    kj_put(b, "\"", 1);
+    pvj_put(b, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        kj_put(b, s + run, i - run);
+        pvj_put(b, s + run, i - run);
         run = i + 1;
         char esc[6] = { '\\', (char)c, 0, 0, 0, 0 };
         size_t el = 2;
@@ -429,8 +429,8 @@ void kj_put_string(kj_buf *b, const uint8_t *s, size_t len) {
             esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
             esc[4] = hex[c >> 4]; esc[5] = hex[c & 0xF]; el = 6;
         }
-        kj_put(b, esc, el);
+        pvj_put(b, esc, el);
     }
-    kj_put(b, s + run, len - run);
-    kj_put(b, "\"", 1);
+    pvj_put(b, s + run, len - run);
+    pvj_put(b, "\"", 1);
 }
