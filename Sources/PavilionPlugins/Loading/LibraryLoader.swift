@@ -90,7 +90,7 @@ public struct LibraryLoader: Sendable {
 
         let plugin = LoadedPlugin(manifest: manifest, description: try describe(vtable, manifest: manifest),
                                   sha256: actual, loadedPath: cached.path, abiVersion: abiVersion,
-                                  vtable: vtable, library: library)
+                                  vtable: vtable, library: library, services: services)
         return plugin
     }
 

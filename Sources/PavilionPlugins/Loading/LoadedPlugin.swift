@@ -23,11 +23,14 @@ public final class LoadedPlugin: Sendable {
 
     let vtable: VTable
     let library: LoadedLibrary
+    /// The services instances of this library are given.
+    let services: PluginServices
     /// Serialises describe/create/destroy, as the ABI requires.
     let lifecycleLock = Mutex<Void>(())
 
     init(manifest: Manifest, description: PluginDescription, sha256: String, loadedPath: String,
-         abiVersion: UInt32, vtable: VTable, library: LoadedLibrary) {
+         abiVersion: UInt32, vtable: VTable, library: LoadedLibrary, services: PluginServices) {
+        self.services = services
         self.manifest = manifest
         self.description = description
         self.sha256 = sha256
