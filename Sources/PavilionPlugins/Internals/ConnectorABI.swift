@@ -439,7 +439,7 @@ final class SecretLeases: Sendable {
         let pointer: UnsafeMutableBufferPointer<UInt8>
     }
 
-    fileprivate func lease(_ value: [UInt8]) -> UnsafeBufferPointer<UInt8> {
+    func lease(_ value: [UInt8]) -> UnsafeBufferPointer<UInt8> {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(value.count, 1))
         buffer.initialize(repeating: 0)
         _ = buffer.update(fromContentsOf: value)
