@@ -38,6 +38,8 @@ public final class ConnectorRegistry: Sendable {
         var manifest: Manifest?
         var lastAttempt: Fingerprint?
         var lastFailure: String?
+        /// The library of the last attempt, watched even when it failed to load.
+        var attemptedLibrary: String?
     }
 
     private struct Draining {
@@ -128,7 +130,9 @@ public final class ConnectorRegistry: Sendable {
 
     /// Library files of the current manifests, for a watcher.
     public var watchedLibraryPaths: [String] {
-        state.withLock { $0.entries.values.compactMap { $0.manifest?.library.path } }
+        state.withLock { state in
+            Array(Set(state.entries.values.flatMap { [$0.manifest?.library.path, $0.attemptedLibrary].compactMap { $0 } }))
+        }
     }
 
     private func reloadSerialised(directory: URL) -> ReloadReport {
@@ -190,7 +194,8 @@ public final class ConnectorRegistry: Sendable {
                 let old = state.withLock { state -> ConnectorInstance? in
                     let old = state.entries[name]?.serving
                     state.entries[name] = Entry(file: winner.file, serving: instance, manifest: winner.manifest,
-                                                lastAttempt: fingerprint, lastFailure: nil)
+                                                lastAttempt: fingerprint, lastFailure: nil,
+                                                attemptedLibrary: winner.manifest.library.path)
                     if let old { state.draining.append(Draining(name: name, file: existing?.file ?? winner.file, instance: old)) }
                     return old
                 }
@@ -202,6 +207,7 @@ public final class ConnectorRegistry: Sendable {
                     if entry.serving == nil { entry.file = winner.file }
                     entry.lastAttempt = fingerprint
                     entry.lastFailure = error.description
+                    entry.attemptedLibrary = winner.manifest.library.path
                     state.entries[name] = entry
                 }
             }
