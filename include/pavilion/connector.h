@@ -121,14 +121,17 @@ typedef struct pv_exchange pv_exchange_t;
 /* ------------------------------------------------------------------------ */
 
 /** Write one log line. `message` is borrowed; the host copies it, stamps it
- *  with the connector, instance and request id, and replaces any secret value
- *  it handed out with "[REDACTED]". Never logs personal data on its own.
+ *  with the connector and instance, cuts it to 2048 bytes, and replaces any
+ *  secret value it handed out with "[REDACTED]". Calls with a NULL `ctx`
+ *  (e.g. from the entry function) are dropped. Never put personal data in a
+ *  log line.
  *  Thread: any thread, concurrently. Since 1. */
 typedef void (*pv_host_log_fn)(pv_host_ctx_t *ctx, uint32_t level,
                                pv_bytes_t message);
 
 /** Read a tenant-scoped secret named in the manifest's `spec.secrets` (e.g.
- *  an OAuth client secret). `exchange` selects the tenant: pass the handle
+ *  an OAuth client secret). Secrets belong to tenants, not instances, so
+ *  they cannot be read during create. `exchange` selects the tenant: pass the handle
  *  the host gave to exchange_begin/health_begin, during any call on that
  *  exchange (begin or step), never after its end. `*out_value` is
  *  owned by the host and valid until the plugin's current call returns, so
@@ -155,8 +158,9 @@ typedef pv_status_t (*pv_host_random_fn)(pv_host_ctx_t *ctx, uint8_t *out,
  *  PV_ERR_INVALID_INPUT (NULL out). Thread: any. Since 1. */
 typedef pv_status_t (*pv_host_sha256_fn)(pv_bytes_t data, uint8_t out[32]);
 
-/** HMAC-SHA-256 of `data` under `key` into `out` (32 bytes). Returns PV_OK or
- *  PV_ERR_INVALID_INPUT (NULL out). Thread: any. Since 1. */
+/** HMAC-SHA-256 of `data` under `key` into `out` (32 bytes). Returns PV_OK,
+ *  PV_ERR_INVALID_INPUT (NULL out) or PV_ERR_HOST (OpenSSL failed).
+ *  Thread: any. Since 1. */
 typedef pv_status_t (*pv_host_hmac_sha256_fn)(pv_bytes_t key, pv_bytes_t data,
                                               uint8_t out[32]);
 
@@ -192,8 +196,10 @@ typedef struct pv_request {
     /** Path and query relative to the endpoint base URL; starts with "/".
      *  The host refuses absolute URLs, "..", and control characters. */
     pv_bytes_t path;
-    /** Extra header fields. The host sets Host, Content-Length, Connection
-     *  and traceparent itself and refuses a plugin's attempt to set them. */
+    /** Extra header fields. The host sets Host, Content-Length, Connection,
+     *  Transfer-Encoding, traceparent and tracestate itself and refuses a
+     *  request that sets them, or Keep-Alive, Upgrade, TE, Trailer or
+     *  Proxy-Connection. */
     const pv_header_t *headers;
     size_t header_count;
     /** Request body; empty for none. */

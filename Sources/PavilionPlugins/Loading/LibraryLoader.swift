@@ -35,20 +35,8 @@ public struct LibraryLoader: Sendable {
     /// - Throws: ``PluginError`` naming the refusal and the manifest key.
     public func load(_ manifest: Manifest) throws(PluginError) -> LoadedPlugin {
         let pathKey = manifest.location(of: "spec.library.path")
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: manifest.library.path))
-        } catch {
-            throw PluginError(.libraryMissing,
-                              "cannot read library '\(manifest.library.path)': \(Self.reason(error))", at: pathKey)
-        }
-        let actual = SHA256.hex(bytes)
-        let pinned = manifest.library.sha256.lowercased()
-        guard actual == pinned else {
-            throw PluginError(.sha256Mismatch,
-                              "library '\(manifest.library.path)' has SHA-256 \(actual), but the manifest pins \(pinned); it was not loaded",
-                              at: manifest.location(of: "spec.library.sha256"))
-        }
+        let bytes = try Self.verifiedBytes(of: manifest)
+        let actual = manifest.library.sha256.lowercased()
         let cached = try cache(bytes, sha256: actual, manifest: manifest)
 
         let handle: LibraryHandle
@@ -92,6 +80,30 @@ public struct LibraryLoader: Sendable {
                                   sha256: actual, loadedPath: cached.path, abiVersion: abiVersion,
                                   vtable: vtable, library: library, services: services)
         return plugin
+    }
+
+    /// Read the library `manifest` pins and check its bytes against the pin,
+    /// without loading it (what `manifest lint` checks).
+    /// - Parameter manifest: a validated manifest.
+    /// - Returns: the library's bytes, which match `spec.library.sha256`.
+    /// - Throws: ``PluginError`` `libraryMissing` or `sha256Mismatch`, at the
+    ///   manifest key.
+    public static func verifiedBytes(of manifest: Manifest) throws(PluginError) -> Data {
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: manifest.library.path))
+        } catch {
+            throw PluginError(.libraryMissing, "cannot read library '\(manifest.library.path)': \(reason(error))",
+                              at: manifest.location(of: "spec.library.path"))
+        }
+        let actual = SHA256.hex(bytes)
+        let pinned = manifest.library.sha256.lowercased()
+        guard actual == pinned else {
+            throw PluginError(.sha256Mismatch,
+                              "library '\(manifest.library.path)' has SHA-256 \(actual), but the manifest pins \(pinned); it was not loaded",
+                              at: manifest.location(of: "spec.library.sha256"))
+        }
+        return bytes
     }
 
     // MARK: - Steps

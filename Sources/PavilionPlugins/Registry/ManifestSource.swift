@@ -34,3 +34,17 @@ public struct ClosureManifestSource: ManifestSource {
     /// Calls the closure.
     public func loadManifest(path: String) -> Result<Manifest, ManifestSourceError> { body(path) }
 }
+
+/// The real ``ManifestSource``: `ManifestLoader.load(path:)`.
+public struct FileManifestSource: ManifestSource {
+    public init() {}
+
+    /// Parse and validate the manifest file at `path`.
+    public func loadManifest(path: String) -> Result<Manifest, ManifestSourceError> {
+        do {
+            return .success(try ManifestLoader.load(path: path))
+        } catch {
+            return .failure(ManifestSourceError(diagnostics: error.diagnostics))
+        }
+    }
+}

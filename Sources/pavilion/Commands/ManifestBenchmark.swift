@@ -12,7 +12,8 @@ enum ManifestBenchmark {
         defer { try? FileManager.default.removeItem(at: dir) }
         var paths: [String] = []
         for i in 0..<1000 {
-            let text = template.replacingOccurrences(of: "name: echo", with: "name: echo-\(i)")
+            let text = template.replacingOccurrences(of: "metadata:\n  name: echo\n", with: "metadata:\n  name: echo-\(i)\n")
+            guard text != template else { throw BenchError("echo.yaml has no 'metadata: name: echo' to vary") }
             let path = dir.appendingPathComponent("echo-\(i).yaml").path
             try text.write(toFile: path, atomically: false, encoding: .utf8)
             paths.append(path)
