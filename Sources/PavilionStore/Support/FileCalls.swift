@@ -18,7 +18,8 @@ enum FileCalls {
                           file: file, line: line)
     }
 
-    /// Make `path` a directory with mode 0700 if it does not exist (`mkdir`).
+    /// Make `path` a directory with mode 0700 if it does not exist, and its
+    /// missing parents likewise (`mkdir`).
     static func ensureDirectory(_ path: String) throws(StoreError) {
         var info = stat()
         if stat(path, &info) == 0 {
@@ -27,6 +28,8 @@ enum FileCalls {
             }
             return
         }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path, !exists(parent) { try ensureDirectory(parent) }
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw failure("mkdir", path) }
     }
 
