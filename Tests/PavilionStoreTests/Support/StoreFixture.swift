@@ -6,10 +6,13 @@ import XCTest
 
 /// Temp data directories, stores and sample records for the store tests.
 enum StoreFixture {
-    /// A fresh data directory, removed when `test` ends.
+    /// A fresh data directory, removed when `test` ends unless
+    /// `PAVILION_KEEP_TEST_DATA` is set (to inspect it by hand).
     static func makeDirectory(_ test: XCTestCase) throws -> URL {
         let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-store")
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        if ProcessInfo.processInfo.environment["PAVILION_KEEP_TEST_DATA"] == nil {
+            test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        }
         return dir
     }
 
