@@ -25,11 +25,13 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CDL"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Host modules, lowest first.
         .target(name: "PavilionCore"),
         .target(name: "PavilionCrypto", dependencies: ["PavilionCore", "COpenSSL"]),
         .target(name: "PavilionManifest", dependencies: ["PavilionCore", "CYAML"]),
+        .target(name: "PavilionStore", dependencies: ["PavilionCore", "PavilionCrypto", "CSQLite"]),
         .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
         .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins"]),
 
@@ -48,6 +50,7 @@ let package = Package(
         .target(name: "PavilionTestSupport", path: "Tests/PavilionTestSupport"),
         .testTarget(name: "PavilionCoreTests", dependencies: ["PavilionCore"]),
         .testTarget(name: "PavilionCryptoTests", dependencies: ["PavilionTestSupport", "PavilionCrypto"]),
+        .testTarget(name: "PavilionStoreTests", dependencies: ["PavilionTestSupport", "PavilionStore", "PavilionCrypto", "PavilionCore"]),
         .testTarget(name: "PavilionManifestTests", dependencies: ["PavilionTestSupport", "PavilionManifest", "PavilionCore"]),
         .testTarget(name: "PavilionPluginsTests", dependencies: ["PavilionTestSupport", "PavilionPlugins", "PavilionManifest", "PavilionCore"]),
         .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit", "CPavilion"]),

@@ -1,0 +1,71 @@
+import PavilionCrypto
+
+/// The exact bytes that audit hashes and checkpoint signatures cover,
+/// backend-neutral so that SQLite, PostgreSQL and an auditor's script agree.
+/// `docs/store.md` specifies the same thing for people.
+///
+/// A record is serialised as the tag `pavilion.audit.v1` followed by its
+/// fields in ``recordColumns`` order (the last one is `prev_hash`), each
+/// field a netstring `<decimal byte count>:<UTF-8 bytes>,` or, for SQL NULL,
+/// the single byte `~`. Integers are written in decimal without leading
+/// zeros, times as milliseconds since 1970. The record's hash is the
+/// lowercase hex of SHA-256 over those bytes.
+enum AuditCanonicalForm {
+    static let recordTag = "pavilion.audit.v1"
+    static let checkpointTag = "pavilion.audit.checkpoint.v1"
+    /// The `prev_hash` of the first record.
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The hashed columns, in hashing order.
+    static let recordColumns = [
+        "sequence", "recorded_at", "request_id", "key_id", "tenant_id", "connector", "connector_version",
+        "purpose", "lawful_basis", "decision", "outcome", "error_code", "verification_id", "started_at",
+        "finished_at", "connector_ms", "data_categories", "prev_hash",
+    ]
+
+    /// The stored form of a list of data categories: sorted, comma-joined
+    /// (categories are tokens and cannot contain a comma).
+    static func joinCategories(_ categories: [String]) -> String { categories.joined(separator: ",") }
+
+    /// The fields of a record in ``recordColumns`` order, as stored.
+    static func fields(sequence: Int64, recordedAt: Int64, entry: AuditEntry, previousHash: String) -> [String?] {
+        [
+            String(sequence), String(recordedAt), entry.requestID, entry.keyID?.rawValue, entry.tenantID?.rawValue,
+            entry.connector, entry.connectorVersion, entry.purpose, entry.lawfulBasis, entry.decision.rawValue,
+            entry.outcome, entry.errorCode, entry.verificationID?.rawValue,
+            String(Timestamp.milliseconds(entry.startedAt)), String(Timestamp.milliseconds(entry.finishedAt)),
+            entry.connectorMilliseconds.map { String($0) }, joinCategories(entry.dataCategories), previousHash,
+        ]
+    }
+
+    /// Tag then fields, each a netstring or `~` for NULL.
+    static func recordBytes(_ fields: [String?]) -> [UInt8] {
+        var out: [UInt8] = []
+        append(recordTag, to: &out)
+        for field in fields { append(field, to: &out) }
+        return out
+    }
+
+    /// Lowercase hex SHA-256 of ``recordBytes(_:)``.
+    static func recordHash(_ fields: [String?]) -> String { SHA256.hex(recordBytes(fields)) }
+
+    /// What a checkpoint signature covers: the checkpoint tag, then the
+    /// sequence, record hash, signing time and public key (hex), each a netstring.
+    static func checkpointBytes(sequence: Int64, hash: String, createdAt: Int64, publicKey: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for field in [checkpointTag, String(sequence), hash, String(createdAt), publicKey] { append(field, to: &out) }
+        return out
+    }
+
+    private static func append(_ field: String?, to out: inout [UInt8]) {
+        guard let field else {
+            out.append(UInt8(ascii: "~"))
+            return
+        }
+        let bytes = Array(field.utf8)
+        out += Array(String(bytes.count).utf8)
+        out.append(UInt8(ascii: ":"))
+        out += bytes
+        out.append(UInt8(ascii: ","))
+    }
+}

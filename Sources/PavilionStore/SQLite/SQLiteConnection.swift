@@ -1,0 +1,147 @@
+import Foundation
+
+/// One open SQLite database (`sqlite3*`), closed on `deinit`.
+///
+/// Not `Sendable`: one connection is used by one thread at a time; the
+/// store confines it to a serial queue (``DatabaseWorker``).
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+    /// The database file.
+    let path: String
+    private var cache: [String: SQLiteStatement] = [:]
+
+    /// Open (and with `create`, create) the database at `path`
+    /// (`sqlite3_open_v2`), and set the busy timeout (`sqlite3_busy_timeout`).
+    /// Opening is lazy in SQLite: a file that is not a database fails at the
+    /// first statement, not here.
+    init(path: String, create: Bool, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+        let (db, code) = SQLite3.open(path: path, create: create)
+        guard let db else {
+            throw SQLiteError(call: "sqlite3_open_v2", code: code, message: "out of memory", sql: nil)
+        }
+        guard code == SQLite3.ok else {
+            let error = SQLiteError(call: "sqlite3_open_v2", code: SQLite3.extendedCode(db),
+                                    message: SQLite3.message(db), sql: nil)
+            SQLite3.close(db)
+            throw error
+        }
+        handle = db
+        self.path = path
+        let timeout = SQLite3.busyTimeout(db, milliseconds: busyTimeoutMilliseconds)
+        guard timeout == SQLite3.ok else {
+            throw SQLiteError(call: "sqlite3_busy_timeout", code: timeout, message: SQLite3.message(db), sql: nil)
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        SQLite3.close(handle)
+    }
+
+    /// Run statements that return no rows (`sqlite3_exec`).
+    func execute(_ sql: String) throws(SQLiteError) {
+        let code = SQLite3.exec(handle, sql)
+        guard code == SQLite3.ok else {
+            throw SQLiteError(call: "sqlite3_exec", code: SQLite3.extendedCode(handle), message: SQLite3.message(handle), sql: sql)
+        }
+    }
+
+    /// A compiled statement for `sql`, reused across calls
+    /// (`sqlite3_prepare_v2`).
+    func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let cached = cache[sql] { return cached }
+        let (statement, code) = SQLite3.prepare(handle, sql)
+        guard code == SQLite3.ok, let statement else {
+            throw SQLiteError(call: "sqlite3_prepare_v2", code: SQLite3.extendedCode(handle),
+                              message: SQLite3.message(handle), sql: sql)
+        }
+        let wrapped = SQLiteStatement(handle: statement, db: handle, sql: sql)
+        cache[sql] = wrapped
+        return wrapped
+    }
+
+    /// Run a statement to completion, discarding rows.
+    /// - Returns: the number of rows it changed (`sqlite3_changes`).
+    @discardableResult
+    func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> Int {
+        let statement = try statement(sql)
+        try statement.bind(values)
+        defer { statement.finish() }
+        while try statement.step() != nil {}
+        return Int(SQLite3.changes(handle))
+    }
+
+    /// All rows of a query.
+    func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
+        var rows: [SQLiteRow] = []
+        do {
+            try forEachRow(sql, values) { (row: SQLiteRow) throws(Never) in rows.append(row) }
+        } catch {
+            switch error {
+            case .sqlite(let e): throw e
+            }
+        }
+        return rows
+    }
+
+    /// The first row of a query, if any.
+    func queryOne(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> SQLiteRow? {
+        let statement = try statement(sql)
+        try statement.bind(values)
+        defer { statement.finish() }
+        return try statement.step()
+    }
+
+    /// Stream the rows of a query to `body`, without holding them all.
+    func forEachRow<E: Error>(_ sql: String, _ values: [SQLiteValue],
+                              _ body: (SQLiteRow) throws(E) -> Void) throws(StreamError<E>) {
+        let statement: SQLiteStatement
+        do {
+            statement = try self.statement(sql)
+            try statement.bind(values)
+        } catch { throw .sqlite(error) }
+        defer { statement.finish() }
+        while true {
+            let row: SQLiteRow?
+            do { row = try statement.step() } catch { throw .sqlite(error) }
+            guard let row else { return }
+            do { try body(row) } catch { throw .body(error) }
+        }
+    }
+
+    /// Where a streamed query failed: in SQLite or in the caller's body.
+    enum StreamError<E: Error>: Error {
+        case sqlite(SQLiteError)
+        case body(E)
+    }
+
+    /// Run `body` in a transaction. With `immediate` (for writes) it is
+    /// `BEGIN IMMEDIATE`, so the write lock is taken up front and a busy
+    /// database waits at the start, not halfway through; otherwise a read
+    /// transaction that sees one snapshot. Commits when `body` returns, rolls
+    /// back when it throws.
+    func transaction<T, E: Error>(immediate: Bool = true, _ body: () throws(E) -> T) throws(TransactionError<E>) -> T {
+        do { try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED") } catch { throw .sqlite(error) }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? execute("ROLLBACK")
+            throw .body(error)
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw .sqlite(error)
+        }
+        return result
+    }
+
+    /// Where a transaction failed: in SQLite (begin/commit) or in its body.
+    enum TransactionError<E: Error>: Error {
+        case sqlite(SQLiteError)
+        case body(E)
+    }
+}
+

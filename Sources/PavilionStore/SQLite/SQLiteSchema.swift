@@ -1,0 +1,100 @@
+/// One step of the schema. Migrations only ever append: a released
+/// migration is never edited, a change is a new version.
+struct SQLiteMigration: Sendable {
+    var version: Int64
+    var name: String
+    var sql: String
+}
+
+/// The SQLite schema as an ordered list of migrations.
+enum SQLiteSchema {
+    /// The `application_id` stamped into Pavilion databases ("PVLN").
+    static let applicationID: Int64 = 0x5056_4C4E
+
+    static let migrations: [SQLiteMigration] = [
+        SQLiteMigration(version: 1, name: "tenants, keys, connectors, verifications, audit", sql: """
+            CREATE TABLE tenants (
+                id          TEXT PRIMARY KEY NOT NULL,
+                name        TEXT NOT NULL,
+                status      TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+                created_at  INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE api_keys (
+                id           TEXT PRIMARY KEY NOT NULL,
+                tenant_id    TEXT REFERENCES tenants(id),
+                kind         TEXT NOT NULL CHECK (kind IN ('admin', 'tenant')),
+                prefix       TEXT NOT NULL UNIQUE,
+                secret_hash  BLOB NOT NULL CHECK (length(secret_hash) = 32),
+                label        TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                revoked_at   INTEGER,
+                CHECK ((kind = 'admin') = (tenant_id IS NULL))
+            ) STRICT;
+            CREATE INDEX api_keys_tenant ON api_keys(tenant_id);
+
+            CREATE TABLE tenant_connectors (
+                tenant_id   TEXT NOT NULL REFERENCES tenants(id),
+                connector   TEXT NOT NULL,
+                enabled_at  INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, connector)
+            ) STRICT;
+
+            CREATE TABLE verifications (
+                id                 TEXT PRIMARY KEY NOT NULL,
+                tenant_id          TEXT NOT NULL REFERENCES tenants(id),
+                connector          TEXT NOT NULL,
+                connector_version  TEXT NOT NULL,
+                purpose            TEXT NOT NULL,
+                status             TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'denied')),
+                created_at         INTEGER NOT NULL,
+                finished_at        INTEGER,
+                result             TEXT,
+                error_code         TEXT
+            ) STRICT;
+            CREATE INDEX verifications_tenant ON verifications(tenant_id, created_at);
+
+            CREATE TABLE audit_records (
+                sequence           INTEGER PRIMARY KEY NOT NULL CHECK (sequence >= 1),
+                recorded_at        INTEGER NOT NULL,
+                request_id         TEXT NOT NULL,
+                key_id             TEXT,
+                tenant_id          TEXT,
+                connector          TEXT,
+                connector_version  TEXT,
+                purpose            TEXT,
+                lawful_basis       TEXT,
+                decision           TEXT NOT NULL,
+                outcome            TEXT NOT NULL,
+                error_code         TEXT,
+                verification_id    TEXT UNIQUE,
+                started_at         INTEGER NOT NULL,
+                finished_at        INTEGER NOT NULL,
+                connector_ms       INTEGER,
+                data_categories    TEXT NOT NULL,
+                prev_hash          TEXT NOT NULL,
+                hash               TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX audit_records_tenant ON audit_records(tenant_id, sequence);
+
+            -- Append-only by construction: Pavilion never updates or deletes
+            -- audit rows. (This guards against our own mistakes; the hash
+            -- chain and signed checkpoints are what catch a determined editor.)
+            CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+            BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+            CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+            BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+
+            CREATE TABLE audit_checkpoints (
+                sequence    INTEGER PRIMARY KEY NOT NULL,
+                hash        TEXT NOT NULL,
+                created_at  INTEGER NOT NULL,
+                public_key  TEXT NOT NULL,
+                signature   TEXT NOT NULL
+            ) STRICT;
+            """),
+    ]
+
+    /// The highest schema version this code knows.
+    static var latestVersion: Int64 { migrations.last?.version ?? 0 }
+}

@@ -1,0 +1,559 @@
+import Foundation
+import PavilionCore
+import PavilionCrypto
+
+/// The embedded ``Store``: one SQLite database in WAL mode in the data
+/// directory, with durable commits (`synchronous=FULL`), foreign keys on,
+/// a busy timeout, and schema migrations applied in one transaction at open.
+///
+/// Files in the data directory (created with mode 0700 if missing):
+/// `pavilion.sqlite3` (and SQLite's `-wal`/`-shm` beside it), mode 0600;
+/// `audit-signing.key`, the checkpoint signing key, mode 0600.
+public final class SQLiteStore: Store {
+    /// Knobs for opening a store.
+    public struct Configuration: Sendable {
+        /// A signed checkpoint is written with every `checkpointInterval`-th
+        /// audit record (and on demand).
+        public var checkpointInterval: Int64
+        /// How long a write waits for another writer's lock.
+        public var busyTimeoutMilliseconds: Int32
+        /// Public keys of earlier signing keys whose checkpoints still count.
+        public var additionalTrustedCheckpointKeys: [Ed25519PublicKey]
+        /// The clock for `created_at` and friends.
+        public var clock: @Sendable () -> Date
+
+        /// - Parameters:
+        ///   - checkpointInterval: records per periodic checkpoint (at least 1).
+        ///   - busyTimeoutMilliseconds: the SQLite busy timeout.
+        ///   - additionalTrustedCheckpointKeys: earlier checkpoint keys still trusted.
+        ///   - clock: the time source.
+        public init(checkpointInterval: Int64 = 1000, busyTimeoutMilliseconds: Int32 = 5000,
+                    additionalTrustedCheckpointKeys: [Ed25519PublicKey] = [],
+                    clock: @escaping @Sendable () -> Date = { Date() }) {
+            self.checkpointInterval = max(1, checkpointInterval)
+            self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+            self.additionalTrustedCheckpointKeys = additionalTrustedCheckpointKeys
+            self.clock = clock
+        }
+    }
+
+    /// The database file's name inside the data directory.
+    public static let databaseFileName = "pavilion.sqlite3"
+    /// The checkpoint key file's name inside the data directory.
+    public static let signingKeyFileName = AuditSigner.fileName
+    /// The schema version this code writes.
+    public static var schemaVersion: Int64 { SQLiteSchema.latestVersion }
+
+    /// The data directory.
+    public let dataDirectory: String
+    /// The database file.
+    public let databasePath: String
+    /// The public key that signs this store's checkpoints.
+    public var checkpointPublicKey: Ed25519PublicKey { signer.publicKey }
+
+    private let configuration: Configuration
+    private let signer: AuditSigner
+    private let worker: DatabaseWorker
+
+    /// Open the store in `dataDirectory`, creating the directory, database
+    /// and signing key on first use and migrating the schema.
+    /// - Parameters:
+    ///   - dataDirectory: where the files live (from the caller's config).
+    ///   - configuration: knobs.
+    /// - Throws: ``StoreError/Code/corruptDatabase`` for a file that is not a
+    ///   (Pavilion) database, ``StoreError/Code/schemaTooNew`` for a database
+    ///   from a newer Pavilion, ``StoreError/Code/migrationFailed``,
+    ///   ``StoreError/Code/fileSystem``.
+    public init(dataDirectory: String, configuration: Configuration = Configuration()) throws(StoreError) {
+        self.dataDirectory = dataDirectory
+        self.configuration = configuration
+        databasePath = (dataDirectory as NSString).appendingPathComponent(Self.databaseFileName)
+        try FileCalls.ensureDirectory(dataDirectory)
+        try FileCalls.ensurePrivateFile(databasePath)
+        for suffix in ["-wal", "-shm"] where FileCalls.exists(databasePath + suffix) {
+            try FileCalls.ensurePrivateFile(databasePath + suffix)
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try SQLiteConnection(path: databasePath, create: false,
+                                              busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        } catch {
+            throw StoreError(error, "cannot open \(databasePath)")
+        }
+        worker = DatabaseWorker(connection: connection, label: "pavilion.store.sqlite")
+        let path = databasePath
+        let now = Timestamp.milliseconds(configuration.clock())
+        try worker.runBlocking { connection throws(StoreError) in
+            try Self.configure(connection, path: path)
+            try Self.migrate(connection, path: path, now: now)
+        }
+        signer = try AuditSigner.loadOrCreate(directory: dataDirectory)
+    }
+
+    // MARK: Opening
+
+    private static func configure(_ db: SQLiteConnection, path: String) throws(StoreError) {
+        let context = "\(path) is not a usable Pavilion database"
+        let mode = try db.storeQueryOne(context, "PRAGMA journal_mode = WAL")
+        guard case .text(let journal)? = mode?.values.first, journal.lowercased() == "wal" else {
+            throw StoreError(.database, "\(path): SQLite refused WAL mode (journal_mode is \(String(describing: mode?.values.first)))",
+                             call: "sqlite3_step")
+        }
+        try db.storeRun(context, "PRAGMA synchronous = FULL")
+        try db.storeRun(context, "PRAGMA foreign_keys = ON")
+        let application = try db.storeQueryOne(context, "PRAGMA application_id")
+        if case .integer(let id)? = application?.values.first, id != 0, id != SQLiteSchema.applicationID {
+            throw StoreError(.corruptDatabase, "\(path) belongs to another application (application_id \(id))")
+        }
+    }
+
+    private static func migrate(_ db: SQLiteConnection, path: String, now: Int64) throws(StoreError) {
+        try db.storeTransaction("cannot migrate \(path)") { () throws(StoreError) in
+            let context = "cannot read the schema version of \(path)"
+            try db.storeRun(context, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version     INTEGER PRIMARY KEY NOT NULL,
+                    name        TEXT NOT NULL,
+                    applied_at  INTEGER NOT NULL
+                ) STRICT
+                """)
+            let row = try db.storeQueryOne(context, "SELECT coalesce(max(version), 0) FROM schema_migrations")
+            let current = try row?.decode("schema version") { r throws(SQLiteError) in try r.integer(0) } ?? 0
+            guard current <= SQLiteSchema.latestVersion else {
+                throw StoreError(.schemaTooNew,
+                                 "\(path) has schema version \(current) but this Pavilion knows only up to \(SQLiteSchema.latestVersion); run a newer Pavilion or restore a backup")
+            }
+            for migration in SQLiteSchema.migrations where migration.version > current {
+                do throws(SQLiteError) {
+                    try db.execute(migration.sql)
+                } catch {
+                    throw StoreError(.migrationFailed, "migration \(migration.version) (\(migration.name)) failed on \(path): \(error.message)",
+                                     call: error.call, resultCode: error.code)
+                }
+                try db.storeRun("cannot record migration \(migration.version)",
+                                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                                [.integer(migration.version), .text(migration.name), .integer(now)])
+            }
+            if current == 0 {
+                try db.storeRun("cannot stamp \(path)", "PRAGMA application_id = \(SQLiteSchema.applicationID)")
+            }
+        }
+    }
+
+    private var now: Int64 { Timestamp.milliseconds(configuration.clock()) }
+
+    // MARK: Tenants
+
+    public func createTenant(id: TenantID, name: String) async throws(StoreError) -> Tenant {
+        if let problem = Validation.nameProblem(name) {
+            throw StoreError(.invalidInput, "tenant name \(Validation.quoted(name)) \(problem)")
+        }
+        let tenant = Tenant(id: id, name: name, status: .active, createdAt: configuration.clock())
+        try await worker.run { db throws(StoreError) in
+            try db.storeRun("cannot create tenant \(id)",
+                            "INSERT INTO tenants (id, name, status, created_at) VALUES (?1, ?2, ?3, ?4)",
+                            [.text(id.rawValue), .text(name), .text(tenant.status.rawValue),
+                             .integer(Timestamp.milliseconds(tenant.createdAt))])
+        }
+        return tenant
+    }
+
+    private static let tenantColumns = "id, name, status, created_at"
+
+    private static func decodeTenant(_ row: SQLiteRow) throws(StoreError) -> Tenant {
+        let (id, name, status, created) = try row.decode("tenant") { r throws(SQLiteError) in
+            (try r.text(0), try r.text(1), try r.text(2), try r.integer(3))
+        }
+        guard let status = TenantStatus(rawValue: status) else {
+            throw StoreError(.corruptDatabase, "tenant \(id) has unknown status \(Validation.quoted(status))")
+        }
+        return Tenant(id: TenantID(trusted: id), name: name, status: status, createdAt: Timestamp.date(created))
+    }
+
+    public func tenant(id: TenantID) async throws(StoreError) -> Tenant? {
+        try await worker.run { db throws(StoreError) in
+            try db.storeQueryOne("cannot read tenant \(id)", "SELECT \(Self.tenantColumns) FROM tenants WHERE id = ?1",
+                                 [.text(id.rawValue)]).map { row throws(StoreError) in try Self.decodeTenant(row) }
+        }
+    }
+
+    public func tenants() async throws(StoreError) -> [Tenant] {
+        try await worker.run { db throws(StoreError) in
+            var out: [Tenant] = []
+            for row in try db.storeQuery("cannot list tenants", "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id") {
+                out.append(try Self.decodeTenant(row))
+            }
+            return out
+        }
+    }
+
+    public func setTenantStatus(_ status: TenantStatus, for id: TenantID) async throws(StoreError) {
+        let changed = try await worker.run { db throws(StoreError) in
+            try db.storeRun("cannot update tenant \(id)", "UPDATE tenants SET status = ?1 WHERE id = ?2",
+                            [.text(status.rawValue), .text(id.rawValue)])
+        }
+        guard changed == 1 else { throw StoreError(.notFound, "no tenant \(id)") }
+    }
+
+    // MARK: API keys
+
+    public func createAPIKey(kind: APIKeyKind, tenant: TenantID?, label: String) async throws(StoreError) -> IssuedAPIKey {
+        try Validation.requireToken(label, "key label")
+        switch (kind, tenant) {
+        case (.admin, .some): throw StoreError(.invalidInput, "an admin key belongs to no tenant")
+        case (.tenant, .none): throw StoreError(.invalidInput, "a tenant key needs a tenant")
+        default: break
+        }
+        let token = try APIKeyToken.generate()
+        let id = APIKeyID(trusted: "key_" + Hex.encode(try RandomSource.bytes(8)))
+        let key = APIKey(id: id, kind: kind, tenantID: tenant, prefix: token.prefix, label: label,
+                         createdAt: Timestamp.truncated(configuration.clock()), revokedAt: nil)
+        let hash = token.hash
+        try await worker.run { db throws(StoreError) in
+            try db.storeRun("cannot create an API key" + (tenant.map { " for tenant \($0)" } ?? ""), """
+                INSERT INTO api_keys (id, tenant_id, kind, prefix, secret_hash, label, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                """, [.text(id.rawValue), .optionalText(tenant?.rawValue), .text(kind.rawValue), .text(token.prefix),
+                      .blob(hash), .text(label), .integer(Timestamp.milliseconds(key.createdAt))])
+        }
+        return IssuedAPIKey(key: key, token: token.text)
+    }
+
+    private static let keyColumns = "k.id, k.kind, k.tenant_id, k.prefix, k.label, k.created_at, k.revoked_at"
+
+    private static func decodeKey(_ row: SQLiteRow) throws(StoreError) -> APIKey {
+        let (id, kind, tenant, prefix, label, created, revoked) = try row.decode("API key") { r throws(SQLiteError) in
+            (try r.text(0), try r.text(1), try r.optionalText(2), try r.text(3), try r.text(4), try r.integer(5),
+             try r.optionalInteger(6))
+        }
+        guard let kind = APIKeyKind(rawValue: kind) else {
+            throw StoreError(.corruptDatabase, "API key \(id) has unknown kind \(Validation.quoted(kind))")
+        }
+        return APIKey(id: APIKeyID(trusted: id), kind: kind, tenantID: tenant.map(TenantID.init(trusted:)), prefix: prefix,
+                      label: label, createdAt: Timestamp.date(created), revokedAt: revoked.map(Timestamp.date))
+    }
+
+    public func apiKeys(tenant: TenantID?) async throws(StoreError) -> [APIKey] {
+        try await worker.run { db throws(StoreError) in
+            var out: [APIKey] = []
+            for row in try db.storeQuery("cannot list API keys", """
+                SELECT \(Self.keyColumns) FROM api_keys k WHERE k.tenant_id IS ?1 ORDER BY k.created_at, k.id
+                """, [.optionalText(tenant?.rawValue)]) {
+                out.append(try Self.decodeKey(row))
+            }
+            return out
+        }
+    }
+
+    public func revokeAPIKey(id: APIKeyID) async throws(StoreError) {
+        let at = now
+        try await worker.run { db throws(StoreError) in
+            try db.storeTransaction("cannot revoke API key \(id)") { () throws(StoreError) in
+                let exists = try db.storeQueryOne("cannot read API key \(id)", "SELECT 1 FROM api_keys WHERE id = ?1",
+                                                  [.text(id.rawValue)])
+                guard exists != nil else { throw StoreError(.notFound, "no API key \(id)") }
+                try db.storeRun("cannot revoke API key \(id)",
+                                "UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+                                [.integer(at), .text(id.rawValue)])
+            }
+        }
+    }
+
+    /// A hash no token has, compared against when the prefix is unknown so
+    /// that the work done does not reveal which prefixes exist.
+    private static let decoyHash = [UInt8](repeating: 0, count: 32)
+
+    public func authenticate(token text: String) async throws(StoreError) -> KeyAuthentication {
+        guard let token = APIKeyToken.parse(text) else { return .invalid }
+        let presented = token.hash
+        return try await worker.run { db throws(StoreError) -> KeyAuthentication in
+            let row = try db.storeQueryOne("cannot look up an API key", """
+                SELECT \(Self.keyColumns), k.secret_hash, t.status
+                FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = ?1
+                """, [.text(token.prefix)])
+            guard let row else {
+                _ = ConstantTime.equal(Self.decoyHash, presented)
+                return .invalid
+            }
+            let key = try Self.decodeKey(row)
+            let (stored, tenantStatus) = try row.decode("API key") { r throws(SQLiteError) in
+                (try r.blob(7), try r.optionalText(8))
+            }
+            guard ConstantTime.equal(stored, presented) else { return .invalid }
+            if key.revokedAt != nil { return .revoked(key.id) }
+            if let tenant = key.tenantID, tenantStatus != TenantStatus.active.rawValue {
+                return .tenantDisabled(key.id, tenant)
+            }
+            return .authenticated(key)
+        }
+    }
+
+    // MARK: Connectors
+
+    public func setConnector(_ connector: String, enabled: Bool, for tenant: TenantID) async throws(StoreError) {
+        try Validation.requireToken(connector, "connector")
+        let at = now
+        try await worker.run { db throws(StoreError) in
+            let context = "cannot change connector \(connector) for tenant \(tenant)"
+            if enabled {
+                try db.storeRun(context, """
+                    INSERT INTO tenant_connectors (tenant_id, connector, enabled_at) VALUES (?1, ?2, ?3)
+                    ON CONFLICT (tenant_id, connector) DO NOTHING
+                    """, [.text(tenant.rawValue), .text(connector), .integer(at)])
+            } else {
+                let exists = try db.storeQueryOne(context, "SELECT 1 FROM tenants WHERE id = ?1", [.text(tenant.rawValue)])
+                guard exists != nil else { throw StoreError(.notFound, "\(context): no tenant \(tenant)") }
+                try db.storeRun(context, "DELETE FROM tenant_connectors WHERE tenant_id = ?1 AND connector = ?2",
+                                [.text(tenant.rawValue), .text(connector)])
+            }
+        }
+    }
+
+    public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
+        try await worker.run { db throws(StoreError) in
+            var out: [String] = []
+            for row in try db.storeQuery("cannot list connectors of tenant \(tenant)",
+                                         "SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector",
+                                         [.text(tenant.rawValue)]) {
+                out.append(try row.decode("connector") { r throws(SQLiteError) in try r.text(0) })
+            }
+            return out
+        }
+    }
+
+    // MARK: Verifications and audit
+
+    public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry) async throws(StoreError) -> AuditRecord {
+        try verification.validate()
+        var entry = audit
+        if let tenant = entry.tenantID, tenant != verification.tenantID {
+            throw StoreError(.invalidInput, "the audit entry names tenant \(tenant) but the verification belongs to \(verification.tenantID)")
+        }
+        entry.tenantID = verification.tenantID
+        entry.verificationID = verification.id
+        try entry.validate()
+        let at = now
+        let audited = entry
+        return try await worker.run { [self] db throws(StoreError) -> AuditRecord in
+            try db.storeTransaction("cannot record verification \(verification.id)") { () throws(StoreError) -> AuditRecord in
+                try db.storeRun("cannot record verification \(verification.id)", """
+                    INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
+                                               created_at, finished_at, result, error_code)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                    """, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
+                          .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
+                          .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
+                          .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
+                          .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
+                return try appendAuditLocked(db, audited, at: at)
+            }
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws(StoreError) -> AuditRecord {
+        try entry.validate()
+        let at = now
+        return try await worker.run { [self] db throws(StoreError) -> AuditRecord in
+            try db.storeTransaction("cannot append an audit record") { () throws(StoreError) -> AuditRecord in
+                try appendAuditLocked(db, entry, at: at)
+            }
+        }
+    }
+
+    /// Append `entry` to the chain; the caller holds a write transaction.
+    private func appendAuditLocked(_ db: SQLiteConnection, _ entry: AuditEntry, at recordedAt: Int64) throws(StoreError) -> AuditRecord {
+        let context = "cannot append an audit record"
+        let head = try db.storeQueryOne(context, "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+        let (last, previousHash) = try head?.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
+            ?? (0, AuditCanonicalForm.genesisHash)
+        let sequence = last + 1
+        let fields = AuditCanonicalForm.fields(sequence: sequence, recordedAt: recordedAt, entry: entry,
+                                               previousHash: previousHash)
+        let hash = AuditCanonicalForm.recordHash(fields)
+        let columns = AuditCanonicalForm.recordColumns + ["hash"]
+        let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
+        var values: [SQLiteValue] = []
+        for (column, field) in zip(AuditCanonicalForm.recordColumns, fields) {
+            guard let field else {
+                values.append(.null)
+                continue
+            }
+            if Self.integerAuditColumns.contains(column), let number = Int64(field) {
+                values.append(.integer(number))
+            } else {
+                values.append(.text(field))
+            }
+        }
+        values.append(.text(hash))
+        try db.storeRun(context, "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
+        if sequence % configuration.checkpointInterval == 0 {
+            try insertCheckpoint(db, sequence: sequence, hash: hash)
+        }
+        return AuditRecord(sequence: sequence, recordedAt: Timestamp.date(recordedAt), entry: entry,
+                           previousHash: previousHash, hash: hash)
+    }
+
+    private static let integerAuditColumns: Set<String> = ["sequence", "recorded_at", "started_at", "finished_at", "connector_ms"]
+
+    @discardableResult
+    private func insertCheckpoint(_ db: SQLiteConnection, sequence: Int64, hash: String) throws(StoreError) -> AuditCheckpoint {
+        let checkpoint = try signer.checkpoint(sequence: sequence, hash: hash, at: configuration.clock())
+        try db.storeRun("cannot write audit checkpoint \(sequence)", """
+            INSERT INTO audit_checkpoints (sequence, hash, created_at, public_key, signature) VALUES (?1, ?2, ?3, ?4, ?5)
+            """, [.integer(sequence), .text(hash), .integer(Timestamp.milliseconds(checkpoint.createdAt)),
+                  .text(checkpoint.publicKey), .text(checkpoint.signature)])
+        return checkpoint
+    }
+
+    private static let verificationColumns =
+        "id, tenant_id, connector, connector_version, purpose, status, created_at, finished_at, result, error_code"
+
+    public func verification(id: VerificationID, tenant: TenantID) async throws(StoreError) -> VerificationRecord? {
+        let row = try await worker.run { db throws(StoreError) in
+            try db.storeQueryOne("cannot read verification \(id)",
+                                 "SELECT \(Self.verificationColumns) FROM verifications WHERE id = ?1 AND tenant_id = ?2",
+                                 [.text(id.rawValue), .text(tenant.rawValue)])
+        }
+        guard let row else { return nil }
+        let (vid, tid, connector, version, purpose, status, created, finished, result, errorCode) =
+            try row.decode("verification") { r throws(SQLiteError) in
+                (try r.text(0), try r.text(1), try r.text(2), try r.text(3), try r.text(4), try r.text(5), try r.integer(6),
+                 try r.optionalInteger(7), try r.optionalText(8), try r.optionalText(9))
+            }
+        guard let status = VerificationStatus(rawValue: status) else {
+            throw StoreError(.corruptDatabase, "verification \(vid) has unknown status \(Validation.quoted(status))")
+        }
+        var claims: JSONValue?
+        if let result {
+            do { claims = try JSONParser().parse(result) } catch {
+                throw StoreError(.corruptDatabase, "verification \(vid) has a malformed result: \(error)")
+            }
+        }
+        return VerificationRecord(id: VerificationID(trusted: vid), tenantID: TenantID(trusted: tid), connector: connector,
+                                  connectorVersion: version, purpose: purpose, status: status,
+                                  createdAt: Timestamp.date(created), finishedAt: finished.map(Timestamp.date),
+                                  result: claims, errorCode: errorCode)
+    }
+
+    public func auditRecords(tenant: TenantID?, afterSequence: Int64, limit: Int) async throws(StoreError) -> [AuditRecord] {
+        let columns = (AuditCanonicalForm.recordColumns + ["hash"]).joined(separator: ", ")
+        let rows = try await worker.run { db throws(StoreError) in
+            try db.storeQuery("cannot list audit records", """
+                SELECT \(columns) FROM audit_records
+                WHERE (?1 IS NULL OR tenant_id = ?1) AND sequence > ?2 ORDER BY sequence LIMIT ?3
+                """, [.optionalText(tenant?.rawValue), .integer(afterSequence), .integer(Int64(max(0, limit)))])
+        }
+        var out: [AuditRecord] = []
+        out.reserveCapacity(rows.count)
+        for row in rows { out.append(try Self.decodeAuditRecord(row)) }
+        return out
+    }
+
+    private static func decodeAuditRecord(_ row: SQLiteRow) throws(StoreError) -> AuditRecord {
+        try row.decode("audit record") { r throws(SQLiteError) -> Result<AuditRecord, StoreError> in
+            let sequence = try r.integer(0)
+            guard let decision = AuditDecision(rawValue: try r.text(9)) else {
+                return .failure(StoreError(.corruptDatabase, "audit record \(sequence) has an unknown decision"))
+            }
+            let categories = try r.text(16)
+            let entry = AuditEntry(
+                requestID: try r.text(2), keyID: try r.optionalText(3).map(APIKeyID.init(trusted:)),
+                tenantID: try r.optionalText(4).map(TenantID.init(trusted:)), connector: try r.optionalText(5),
+                connectorVersion: try r.optionalText(6), purpose: try r.optionalText(7), lawfulBasis: try r.optionalText(8),
+                decision: decision, outcome: try r.text(10), errorCode: try r.optionalText(11),
+                verificationID: try r.optionalText(12).map(VerificationID.init(trusted:)),
+                startedAt: Timestamp.date(try r.integer(13)), finishedAt: Timestamp.date(try r.integer(14)),
+                connectorMilliseconds: try r.optionalInteger(15),
+                dataCategories: categories.isEmpty ? [] : categories.split(separator: ",").map(String.init))
+            return .success(AuditRecord(sequence: sequence, recordedAt: Timestamp.date(try r.integer(1)), entry: entry,
+                                        previousHash: try r.text(17), hash: try r.text(18)))
+        }.get()
+    }
+
+    public func createAuditCheckpoint() async throws(StoreError) -> AuditCheckpoint {
+        try await worker.run { [self] db throws(StoreError) -> AuditCheckpoint in
+            try db.storeTransaction("cannot checkpoint the audit trail") { () throws(StoreError) -> AuditCheckpoint in
+                let context = "cannot checkpoint the audit trail"
+                guard let head = try db.storeQueryOne(context, "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+                else { throw StoreError(.notFound, "the audit trail is empty; there is nothing to checkpoint") }
+                let (sequence, hash) = try head.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
+                if let existing = try Self.readCheckpoints(db, where: "WHERE sequence = ?1", [.integer(sequence)]).first {
+                    return existing
+                }
+                return try insertCheckpoint(db, sequence: sequence, hash: hash)
+            }
+        }
+    }
+
+    public func auditCheckpoints() async throws(StoreError) -> [AuditCheckpoint] {
+        try await worker.run { db throws(StoreError) in try Self.readCheckpoints(db) }
+    }
+
+    private static func readCheckpoints(_ db: SQLiteConnection, where clause: String = "",
+                                        _ values: [SQLiteValue] = []) throws(StoreError) -> [AuditCheckpoint] {
+        var out: [AuditCheckpoint] = []
+        for row in try db.storeQuery("cannot read audit checkpoints", """
+            SELECT sequence, hash, created_at, public_key, signature FROM audit_checkpoints \(clause) ORDER BY sequence
+            """, values) {
+            out.append(try row.decode("audit checkpoint") { r throws(SQLiteError) in
+                AuditCheckpoint(sequence: try r.integer(0), hash: try r.text(1), createdAt: Timestamp.date(try r.integer(2)),
+                                publicKey: try r.text(3), signature: try r.text(4))
+            })
+        }
+        return out
+    }
+
+    public func verifyAuditChain() async throws(StoreError) -> AuditVerification {
+        let trusted = [signer.publicKey] + configuration.additionalTrustedCheckpointKeys
+        return try await worker.run { db throws(StoreError) -> AuditVerification in
+            try db.storeTransaction("cannot verify the audit trail", immediate: false) { () throws(StoreError) -> AuditVerification in
+                var verifier = AuditChainVerifier(checkpoints: try Self.readCheckpoints(db), trustedKeys: trusted)
+                let columns = (AuditCanonicalForm.recordColumns + ["hash"]).joined(separator: ", ")
+                do throws(SQLiteConnection.StreamError<Never>) {
+                    try db.forEachRow("SELECT \(columns) FROM audit_records ORDER BY sequence", []) { (row: SQLiteRow) throws(Never) in
+                        verifier.visit(Self.chainRow(row))
+                    }
+                } catch {
+                    switch error {
+                    case .sqlite(let e): throw StoreError(e, "cannot read the audit trail")
+                    }
+                }
+                let context = "cannot check verifications against the audit trail"
+                let count = try db.storeQueryOne(context, "SELECT count(*) FROM verifications")?
+                    .decode("count") { r throws(SQLiteError) in try r.integer(0) } ?? 0
+                var orphans: [String] = []
+                for row in try db.storeQuery(context, """
+                    SELECT v.id FROM verifications v
+                    WHERE NOT EXISTS (SELECT 1 FROM audit_records a WHERE a.verification_id = v.id AND a.tenant_id = v.tenant_id)
+                    ORDER BY v.created_at, v.id LIMIT \(AuditVerification.maxProblems)
+                    """) {
+                    orphans.append(try row.decode("verification id") { r throws(SQLiteError) in try r.text(0) })
+                }
+                return verifier.finish(verificationCount: count, verificationsWithoutAudit: orphans)
+            }
+        }
+    }
+
+    /// A stored row as the verifier needs it: every field as stored text,
+    /// integers in decimal, anything else reported as malformed.
+    private static func chainRow(_ row: SQLiteRow) -> AuditChainVerifier.Row {
+        let count = AuditCanonicalForm.recordColumns.count
+        let sequence: Int64
+        if case .integer(let s) = row.values.first { sequence = s } else { sequence = 0 }
+        let storedHash: String
+        if row.values.count > count, case .text(let h) = row.values[count] { storedHash = h } else { storedHash = "" }
+        var fields: [String?] = []
+        for (index, column) in AuditCanonicalForm.recordColumns.enumerated() {
+            switch row.values[index] {
+            case .null: fields.append(nil)
+            case .integer(let v): fields.append(String(v))
+            case .text(let v): fields.append(v)
+            case .real, .blob:
+                return AuditChainVerifier.Row(sequence: sequence,
+                                              fields: .malformed("column \(column) holds a value of the wrong type"),
+                                              storedHash: storedHash)
+            }
+        }
+        return AuditChainVerifier.Row(sequence: sequence, fields: .readable(fields), storedHash: storedHash)
+    }
+}
