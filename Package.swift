@@ -25,11 +25,13 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CDL"),
+        .systemLibrary(name: "CLinux"),
 
         // Host modules, lowest first.
         .target(name: "PavilionCore"),
         .target(name: "PavilionCrypto", dependencies: ["PavilionCore", "COpenSSL"]),
         .target(name: "PavilionManifest", dependencies: ["PavilionCore", "CYAML"]),
+        .target(name: "PavilionNet", dependencies: ["PavilionCore", "PavilionCrypto", "CLinux"]),
         .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
         .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins"]),
 
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "PavilionCryptoTests", dependencies: ["PavilionTestSupport", "PavilionCrypto"]),
         .testTarget(name: "PavilionManifestTests", dependencies: ["PavilionTestSupport", "PavilionManifest", "PavilionCore"]),
         .testTarget(name: "PavilionPluginsTests", dependencies: ["PavilionTestSupport", "PavilionPlugins", "PavilionManifest", "PavilionCore"]),
+        .testTarget(name: "PavilionNetTests", dependencies: ["PavilionTestSupport", "PavilionNet", "PavilionCrypto"]),
         .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit"]),
         .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore"]),
     ]

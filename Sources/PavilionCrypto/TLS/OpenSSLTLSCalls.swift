@@ -178,9 +178,13 @@ enum OpenSSLTLS {
 
     static func isInitFinished(_ ssl: OpaquePointer) -> Bool { SSL_is_init_finished(ssl) == 1 }
 
-    static func read(_ ssl: OpaquePointer, into buffer: inout [UInt8], count: Int) -> Outcome {
+    /// `SSL_read` up to `count` bytes, appended to `output`.
+    static func read(_ ssl: OpaquePointer, appendingTo output: inout [UInt8], count: Int) -> Outcome {
         clearErrors()
-        let rc = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(min(count, $0.count))) }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: count))
+        let rc = output.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress.map { $0 + start }, Int32(count)) }
+        output.removeLast(count - max(0, Int(rc)))
         return classify(ssl, rc, call: "SSL_read")
     }
 

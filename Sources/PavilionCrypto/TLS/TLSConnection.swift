@@ -41,7 +41,6 @@ public final class TLSConnection {
     private let rbio: OpaquePointer
     private let wbio: OpaquePointer
     private let context: TLSContext
-    private var scratch = [UInt8](repeating: 0, count: 16 * 1024)
 
     /// Start a session (`SSL_new` over two memory BIOs).
     /// - Parameters:
@@ -117,8 +116,8 @@ public final class TLSConnection {
     /// - Throws: `CryptoError` on a protocol error or bad record.
     public func readPlaintext(into output: inout [UInt8]) throws(CryptoError) -> Bool {
         while true {
-            switch OpenSSLTLS.read(ssl, into: &scratch, count: scratch.count) {
-            case .done(let n): output.append(contentsOf: scratch[0..<n])
+            switch OpenSSLTLS.read(ssl, appendingTo: &output, count: 16 * 1024) {
+            case .done: continue
             case .wantRead: return false
             case .closed: return true
             case .failed(let error): throw error
