@@ -265,8 +265,9 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
             let reusable = head.keepAlive && !eof && current.parser.leftoverByteCount == 0
             exchange = nil
             core.counters.update { $0.requests += 1 }
-            current.completion(.success(HTTPClientResponse(status: head.status, headers: head.headers, body: body)))
+            // Back in the pool before the caller resumes, so its next request can reuse it.
             if reusable { becomeIdle() } else { close() }
+            current.completion(.success(HTTPClientResponse(status: head.status, headers: head.headers, body: body)))
         }
     }
 
