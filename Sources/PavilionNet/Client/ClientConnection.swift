@@ -122,7 +122,7 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         case .connecting:
             let error = Sys.socketError(fd)
             guard error == 0 else {
-                let text = String(cString: strerror(error))
+                let text = NetError.system("connect", error).reason
                 fail(error == ECONNREFUSED ? HTTPClientError(.connectRefused, "\(endpoint): \(text)")
                                            : HTTPClientError(.system, "connect \(endpoint): \(text)"))
                 return
@@ -216,7 +216,7 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
                 break reading
             case .failed(let code):
                 if received.isEmpty {
-                    failReset("read: \(String(cString: strerror(code)))")
+                    failReset("read: \(NetError.system("read", code).reason)")
                     return
                 }
                 eof = true

@@ -217,3 +217,26 @@ actor Gate {
         await withCheckedContinuation { openWaiters.append($0) }
     }
 }
+
+final class InformalThroughputTests: XCTestCase {
+    /// Not a benchmark: a sanity figure for the log, from a debug build.
+    func testSequentialKeepAliveExchangesInformalRate() async throws {
+        let server = try TestServer()
+        let group = try EventLoopGroup(threads: 1)
+        let client = try HTTPClient(group: group)
+        let endpoint = Endpoint(scheme: .http, host: "127.0.0.1", port: server.port)
+        let count = 2000
+        let started = ContinuousClock.now
+        for _ in 0..<count {
+            let response = try await client.send(HTTPClientRequest(target: "/b"), to: endpoint, deadline: deadline())
+            XCTAssertEqual(response.status, 200)
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("informal: \(count) sequential keep-alive exchanges in \(elapsed), \(Int(Double(count) / seconds)) requests/s")
+        XCTAssertEqual(client.counters.connectionsOpened, 1)
+        client.shutdown()
+        await server.stop()
+        group.shutdown()
+    }
+}
