@@ -26,11 +26,13 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CDL"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLinux"),
 
         // Host modules, lowest first.
         .target(name: "PavilionCore"),
         .target(name: "PavilionCrypto", dependencies: ["PavilionCore", "COpenSSL"]),
         .target(name: "PavilionManifest", dependencies: ["PavilionCore", "CYAML"]),
+        .target(name: "PavilionNet", dependencies: ["PavilionCore", "PavilionCrypto", "CLinux"]),
         .target(name: "PavilionStore", dependencies: ["PavilionCore", "PavilionCrypto", "CSQLite"]),
         .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
         .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins"]),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "PavilionStoreTests", dependencies: ["PavilionTestSupport", "PavilionStore", "PavilionCrypto", "PavilionCore"]),
         .testTarget(name: "PavilionManifestTests", dependencies: ["PavilionTestSupport", "PavilionManifest", "PavilionCore"]),
         .testTarget(name: "PavilionPluginsTests", dependencies: ["PavilionTestSupport", "PavilionPlugins", "PavilionManifest", "PavilionCore"]),
+        .testTarget(name: "PavilionNetTests", dependencies: ["PavilionTestSupport", "PavilionNet", "PavilionCrypto"]),
         .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit", "CPavilion"]),
         .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore"]),
     ]

@@ -1,0 +1,132 @@
+import Foundation
+import PavilionCrypto
+
+/// An HTTP/1.1 client on an `EventLoopGroup`: the transport that carries
+/// connector exchanges to data providers.
+///
+/// Keeps idle keep-alive connections per endpoint and reuses them; a request
+/// that fails on a reused connection before any response byte arrived is
+/// retried once on a fresh connection when its method is idempotent.
+public final class HTTPClient: Sendable {
+    let core: ClientCore
+    private let group: EventLoopGroup
+
+    /// - Parameters:
+    ///   - group: the loops connections run on.
+    ///   - configuration: TLS, timeouts and limits.
+    /// - Throws: `HTTPClientError` with code `.tls` when the TLS configuration cannot be loaded.
+    public init(group: EventLoopGroup, configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPClientError) {
+        var tlsConfiguration = configuration.tls
+        tlsConfiguration.role = .client
+        let context: TLSContext
+        do { context = try TLSContext(configuration: tlsConfiguration) } catch {
+            throw HTTPClientError(.tls, error.description)
+        }
+        core = ClientCore(configuration: configuration, tlsContext: context)
+        self.group = group
+    }
+
+    /// The client's counters (connections opened and reused, exchanges, bytes).
+    public var counters: NetCountersSnapshot { core.counters.snapshot }
+
+    /// Send `request` to `endpoint` and wait for the whole response.
+    /// - Parameters:
+    ///   - request: method, target, headers, body.
+    ///   - endpoint: scheme, host, port.
+    ///   - deadline: when the whole exchange (connect, TLS, request, response) must be done.
+    /// - Returns: the response.
+    /// - Throws: `HTTPClientError`: `.connectRefused`, `.timeout`, `.tls`, `.protocolError`,
+    ///   `.responseTooLarge`, `.connectionReset`, `.system`, `.invalidRequest`, `.shutdown`.
+    public func send(_ request: HTTPClientRequest, to endpoint: Endpoint,
+                     deadline: ContinuousClock.Instant) async throws(HTTPClientError) -> HTTPClientResponse {
+        let bytes = try HTTPClient.serialize(request, endpoint: endpoint)
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        guard remaining > .zero else { throw HTTPClientError(.timeout, "deadline already passed") }
+        let due = Sys.now() &+ remaining.nanoseconds
+        let isHead = request.method == "HEAD"
+        let idempotent = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(request.method)
+        for _ in 0..<3 {
+            let result: Result<HTTPClientResponse, HTTPClientError>
+            if let pooled = core.pool.checkout(endpoint) {
+                result = await withCheckedContinuation { continuation in
+                    pooled.loop.execute {
+                        pooled.reuse(request: bytes, isHead: isHead, idempotent: idempotent, deadline: due) {
+                            continuation.resume(returning: $0)
+                        }
+                    }
+                }
+            } else {
+                let addresses: [SocketAddress]
+                do { addresses = try Sys.resolve(host: endpoint.host, port: endpoint.port) } catch {
+                    throw HTTPClientError(.system, error.description)
+                }
+                guard let address = addresses.first else { throw HTTPClientError(.system, "\(endpoint.host) has no address") }
+                let connection = ClientConnection(endpoint: endpoint, loop: group.next(), core: core)
+                result = await withCheckedContinuation { continuation in
+                    connection.loop.execute {
+                        connection.connect(to: address, request: bytes, isHead: isHead, idempotent: idempotent,
+                                           deadline: due) { continuation.resume(returning: $0) }
+                    }
+                }
+            }
+            switch result {
+            case .success(let response): return response
+            case .failure(let error) where error.retryable: continue
+            case .failure(let error): throw error
+            }
+        }
+        throw HTTPClientError(.connectionReset, "pooled connections to \(endpoint) kept failing")
+    }
+
+    /// Close every idle connection; exchanges in flight finish.
+    public func shutdown() {
+        for connection in core.pool.drainAll() {
+            connection.loop.execute { connection.close() }
+        }
+    }
+
+    static func serialize(_ request: HTTPClientRequest, endpoint: Endpoint) throws(HTTPClientError) -> [UInt8] {
+        guard !request.method.isEmpty, request.method.utf8.allSatisfy(HTTPSyntax.isTokenChar) else {
+            throw HTTPClientError(.invalidRequest, "method is not a token")
+        }
+        guard request.target.hasPrefix("/") || request.target == "*",
+              request.target.utf8.allSatisfy(HTTPSyntax.isVisible) else {
+            throw HTTPClientError(.invalidRequest, "target must be origin-form without spaces or controls")
+        }
+        let defaultPort = endpoint.scheme == .https ? 443 : 80
+        let hostText = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+        var text = "\(request.method) \(request.target) HTTP/1.1\r\nhost: \(hostText)\(endpoint.port == defaultPort ? "" : ":\(endpoint.port)")\r\n"
+        for field in request.headers {
+            let name = field.name.lowercased()
+            if name == "host" || name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
+            guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPSyntax.isTokenChar),
+                  field.value.utf8.allSatisfy(HTTPSyntax.isFieldValueChar) else {
+                throw HTTPClientError(.invalidRequest, "invalid header field `\(field.name)`")
+            }
+            text += "\(field.name): \(field.value)\r\n"
+        }
+        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
+            text += "content-length: \(request.body.count)\r\n"
+        }
+        text += "\r\n"
+        return Array(text.utf8) + request.body
+    }
+}
+
+/// What every connection of a client shares.
+final class ClientCore: Sendable {
+    let tlsContext: TLSContext?
+    let pool: any ConnectionPool
+    let counters = NetCounters()
+    let connectTimeout: UInt64
+    let idleTimeout: UInt64
+    let maxResponseBytes: Int
+
+    init(configuration: HTTPClientConfiguration, tlsContext: TLSContext?) {
+        self.tlsContext = tlsContext
+        pool = IdleConnectionPool(maxIdlePerEndpoint: configuration.maxIdlePerEndpoint)
+        connectTimeout = configuration.connectTimeout.nanoseconds
+        idleTimeout = configuration.idleTimeout.nanoseconds
+        maxResponseBytes = configuration.maxResponseBytes
+    }
+}

@@ -1,0 +1,60 @@
+import PavilionCrypto
+
+/// A complete request as a handler sees it.
+public struct HTTPServerRequest: Sendable {
+    /// The parsed start line and headers.
+    public var head: HTTPRequestHead
+    /// The whole body (chunked coding removed).
+    public var body: [UInt8]
+    /// The client's address, e.g. `127.0.0.1:53122`.
+    public var remoteAddress: String
+    /// The TLS session, nil on plain HTTP.
+    public var tls: TLSSessionInfo?
+    /// A process-unique id of the connection that carried the request.
+    public var connectionID: UInt64
+
+    /// The method, e.g. `GET`.
+    public var method: String { head.method }
+    /// The target as sent.
+    public var target: String { head.target }
+    /// The path part of the target (before `?`).
+    public var path: String { head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+    /// The query part of the target (after `?`), if any.
+    public var query: String? {
+        let parts = head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count == 2 ? String(parts[1]) : nil
+    }
+    /// The header fields.
+    public var headers: HTTPHeaders { head.headers }
+}
+
+/// What a handler answers. The server adds `content-length` and `connection`.
+public struct HTTPServerResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// Header fields; `content-length`, `transfer-encoding` and `connection` are set by the server.
+    public var headers: HTTPHeaders
+    /// The body.
+    public var body: [UInt8]
+
+    /// - Parameters: the fields above.
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// An RFC 9457 problem-details response (`application/problem+json`).
+    /// - Parameters:
+    ///   - status: the HTTP status.
+    ///   - code: a stable machine code, e.g. `body_too_large`.
+    ///   - title: a short human summary.
+    ///   - detail: what happened in this instance.
+    public static func problem(status: Int, code: String, title: String, detail: String) -> HTTPServerResponse {
+        HTTPServerResponse(status: status, headers: ["content-type": "application/problem+json"],
+                           body: ProblemDetails(status: status, code: code, title: title, detail: detail).json)
+    }
+}
+
+/// Handles one request; runs in a task off the event loop.
+public typealias HTTPHandler = @Sendable (HTTPServerRequest) async -> HTTPServerResponse
