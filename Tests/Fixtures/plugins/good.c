@@ -1,7 +1,9 @@
 /* A well-behaved connector with a health probe. Build with
  * -DFX_MARKER_PATH="\"/path\"" to make loading it create that file (the
  * SHA-256-before-dlopen test), and -DFX_NAME/-DFX_VERSION to vary it. */
+#ifndef FX_WITH_HEALTH
 #define FX_WITH_HEALTH
+#endif
 #include "fixture.h"
 
 #ifdef FX_MARKER_PATH
