@@ -35,7 +35,13 @@ let package = Package(
         .target(name: "PavilionNet", dependencies: ["PavilionCore", "PavilionCrypto", "CLinux"]),
         .target(name: "PavilionStore", dependencies: ["PavilionCore", "PavilionCrypto", "CSQLite"]),
         .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
-        .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins"]),
+        .target(name: "PavilionData", dependencies: ["PavilionCore"]),
+        .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet"]),
+        .target(name: "PavilionHost", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
+                                                    "PavilionNet", "PavilionStore", "PavilionData"]),
+        .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
+                                                          "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
+                                                          "PavilionHost"]),
 
         // Connector kit and shipped connectors.
         .target(name: "PavilionConnectorKit", dependencies: ["CPavilion"], path: "Plugins/PavilionConnectorKit",
@@ -57,6 +63,11 @@ let package = Package(
         .testTarget(name: "PavilionPluginsTests", dependencies: ["PavilionTestSupport", "PavilionPlugins", "PavilionManifest", "PavilionCore"]),
         .testTarget(name: "PavilionNetTests", dependencies: ["PavilionTestSupport", "PavilionNet", "PavilionCrypto"]),
         .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit", "CPavilion"]),
+        .testTarget(name: "PavilionDataTests", dependencies: ["PavilionTestSupport", "PavilionData", "PavilionCore"]),
+        .testTarget(name: "PavilionSimulatorsTests", dependencies: ["PavilionTestSupport", "PavilionSimulators", "PavilionNet", "PavilionCore"]),
+        .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
+                                                              "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
+                                                              "PavilionCrypto", "PavilionCore"]),
         .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Data validation: filled by the service and data issues.

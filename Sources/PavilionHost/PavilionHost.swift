@@ -1,0 +1,1 @@
+// The broker: filled by the service issue.

@@ -1,0 +1,1 @@
+// DP simulators: filled by the service issue.
