@@ -4,6 +4,7 @@ public struct DevEnvironmentError: Error, Sendable, Equatable, CustomStringConve
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// The code's name, e.g. `corruptSecrets`.
         public var description: String { name }
 
         /// `dev-secrets.json` is not what this code writes (edited, truncated).
@@ -35,7 +36,9 @@ public struct DevEnvironmentError: Error, Sendable, Equatable, CustomStringConve
         self.line = line
     }
 
+    /// Equal when the codes are equal.
     public static func == (lhs: DevEnvironmentError, rhs: DevEnvironmentError) -> Bool { lhs.code == rhs.code }
 
+    /// `code: reason`.
     public var description: String { "\(code): \(reason)" }
 }

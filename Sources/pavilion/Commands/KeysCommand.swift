@@ -23,7 +23,9 @@ enum KeysCommand {
     }
 
     /// Everything about a key but its secret.
-    static func json(_ key: APIKey) -> JSONValue {
+    static func json(_ key: APIKey) -> JSONValue { .object(fields(key)) }
+
+    static func fields(_ key: APIKey) -> [String: JSONValue] {
         ["id": .string(key.id.rawValue), "kind": .string(key.kind.rawValue),
          "tenant": key.tenantID.map { .string($0.rawValue) } ?? .null, "label": .string(key.label),
          "prefix": .string(key.prefix), "created_at": .string(OperatorCommand.timestamp(key.createdAt)),
@@ -52,7 +54,7 @@ enum KeysCommand {
         }
         Output.err("warning: this is the only time the key is shown; store it now (Pavilion keeps only its hash)")
         if args.flag("json") {
-            guard case .object(var object) = json(issued.key) else { return 1 }
+            var object = fields(issued.key)
             object["token"] = .string(issued.token)
             Output.out(JSONValue.object(object).prettySerialized)
         } else {
