@@ -14,6 +14,17 @@ enum Pavilion {
           connector new NAME --lang c|swift [--dir DIR] [--kit PATH]
                                                 scaffold a connector that passes conformance
           bench abi|manifests                   print one JSON object of benchmark figures
+          tenants create ID [--name NAME] [--connectors a,b]
+          tenants list | disable ID | enable ID
+          tenants enable-connector|disable-connector ID CONNECTOR
+                                                manage tenants in the store
+          keys create (--tenant ID | --admin) [--label L]
+                                                issue an API key; the key is printed once
+          keys list [--tenant ID] | keys revoke KEY_ID
+                                                list keys (never their secrets) or revoke one
+          audit verify                          check the whole audit chain; exit 1 naming the first broken record
+                                                (tenants, keys, audit: --data DIR (default ./.pavilion)
+                                                 or --config FILE (its data_dir), and --json)
           version                               print the version and the ABI version
         """
 
@@ -27,6 +38,9 @@ enum Pavilion {
             case "connectors": status = try ConnectorsCommand.run(Array(words))
             case "connector": status = try ConnectorCommand.run(Array(words))
             case "bench": status = try BenchCommand.run(Array(words))
+            case "tenants": status = try TenantsCommand.run(Array(words))
+            case "keys": status = try KeysCommand.run(Array(words))
+            case "audit": status = try AuditCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)
