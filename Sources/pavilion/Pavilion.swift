@@ -14,6 +14,9 @@ enum Pavilion {
           connector new NAME --lang c|swift [--dir DIR] [--kit PATH]
                                                 scaffold a connector that passes conformance
           bench abi|manifests                   print one JSON object of benchmark figures
+          simulate camara|fhir|echo [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]
+                   [--latency-ms N] [--error-rate R] [--client-id ID --client-secret S]
+                                                run a DP simulator; prints {"simulator":…,"url":…}
           version                               print the version and the ABI version
         """
 
@@ -27,6 +30,7 @@ enum Pavilion {
             case "connectors": status = try ConnectorsCommand.run(Array(words))
             case "connector": status = try ConnectorCommand.run(Array(words))
             case "bench": status = try BenchCommand.run(Array(words))
+            case "simulate": status = try SimulateCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)
