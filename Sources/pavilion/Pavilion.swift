@@ -25,6 +25,9 @@ enum Pavilion {
           audit verify                          check the whole audit chain; exit 1 naming the first broken record
                                                 (tenants, keys, audit: --data DIR (default ./.pavilion)
                                                  or --config FILE (its data_dir), and --json)
+          simulate camara|fhir|echo [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]
+                   [--latency-ms N] [--error-rate R] [--client-id ID --client-secret S]
+                                                run a DP simulator; prints {"simulator":…,"url":…}
           version                               print the version and the ABI version
         """
 
@@ -41,6 +44,7 @@ enum Pavilion {
             case "tenants": status = try TenantsCommand.run(Array(words))
             case "keys": status = try KeysCommand.run(Array(words))
             case "audit": status = try AuditCommand.run(Array(words))
+            case "simulate": status = try SimulateCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)
