@@ -24,6 +24,11 @@ final class DatabaseWorker: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Queue `body` on the worker's queue without waiting for it.
+    func submit(_ body: @escaping @Sendable (SQLiteConnection) -> Void) {
+        queue.async { body(self.connection) }
+    }
+
     /// Run `body` with the connection on the worker's queue, blocking the
     /// caller; for opening only, before the store is shared.
     func runBlocking<T>(_ body: (SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {

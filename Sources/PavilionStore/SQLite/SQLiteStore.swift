@@ -54,6 +54,8 @@ public final class SQLiteStore: Store {
     private let configuration: Configuration
     private let signer: AuditSigner
     private let worker: DatabaseWorker
+    /// Verifications waiting to be written together (group commit).
+    private let commits = GroupCommit<PendingVerification, AuditRecord>()
 
     /// Open the store in `dataDirectory`, creating the directory, database
     /// and signing key on first use and migrating the schema.
@@ -332,22 +334,64 @@ public final class SQLiteStore: Store {
         entry.tenantID = verification.tenantID
         entry.verificationID = verification.id
         try entry.validate()
-        let at = now
-        let audited = entry
-        return try await worker.run { [self] db throws(StoreError) -> AuditRecord in
-            try db.storeTransaction("cannot record verification \(verification.id)") { () throws(StoreError) -> AuditRecord in
-                try db.storeRun("cannot record verification \(verification.id)", """
-                    INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
-                                               created_at, finished_at, result, error_code)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                    """, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
-                          .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
-                          .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
-                          .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
-                          .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
-                return try appendAuditLocked(db, audited, at: at)
+        let item = PendingVerification(verification: verification, audit: entry, at: now)
+        let result: Result<AuditRecord, StoreError> = await withCheckedContinuation { continuation in
+            if commits.enqueue(.init(item: item, continuation: continuation)) {
+                worker.submit { [self] db in drainVerifications(db) }
             }
         }
+        return try result.get()
+    }
+
+    /// Write every waiting verification and its audit record in one
+    /// transaction, each under its own savepoint, then answer the waiters.
+    private func drainVerifications(_ db: SQLiteConnection) {
+        let batch = commits.takeAll()
+        guard !batch.isEmpty else { return }
+        var outcomes: [Result<AuditRecord, StoreError>] = []
+        outcomes.reserveCapacity(batch.count)
+        let committed = Result { () throws(StoreError) in
+            try db.storeTransaction("cannot record \(batch.count) verification(s)") { () throws(StoreError) in
+                for waiter in batch {
+                    outcomes.append(Result { () throws(StoreError) -> AuditRecord in
+                        try db.storeRun("cannot open a savepoint", "SAVEPOINT verification")
+                        do throws(StoreError) {
+                            let record = try insertVerificationLocked(db, waiter.item)
+                            try db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            return record
+                        } catch {
+                            _ = try? db.storeRun("cannot roll back a savepoint", "ROLLBACK TO verification")
+                            _ = try? db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            throw error
+                        }
+                    })
+                }
+            }
+        }
+        for (waiter, outcome) in zip(batch, outcomes) {
+            switch committed {
+            case .success: waiter.continuation.resume(returning: outcome)
+            case .failure(let error): waiter.continuation.resume(returning: .failure(error))
+            }
+        }
+        // A commit that failed before any record was attempted leaves no outcomes.
+        if case .failure(let error) = committed {
+            for waiter in batch.dropFirst(outcomes.count) { waiter.continuation.resume(returning: .failure(error)) }
+        }
+    }
+
+    private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification) throws(StoreError) -> AuditRecord {
+        let verification = item.verification
+        try db.storeRun("cannot record verification \(verification.id)", """
+            INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
+                                       created_at, finished_at, result, error_code)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
+                  .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
+                  .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
+                  .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
+                  .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
+        return try appendAuditLocked(db, item.audit, at: item.at)
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws(StoreError) -> AuditRecord {
@@ -556,4 +600,11 @@ public final class SQLiteStore: Store {
         }
         return AuditChainVerifier.Row(sequence: sequence, fields: .readable(fields), storedHash: storedHash)
     }
+}
+
+/// A verification and its audit entry waiting for a group commit.
+struct PendingVerification: Sendable {
+    let verification: VerificationRecord
+    let audit: AuditEntry
+    let at: Int64
 }
