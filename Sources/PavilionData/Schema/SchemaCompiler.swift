@@ -214,6 +214,15 @@ struct SchemaCompiler {
     mutating func resource(_ uri: String) throws(SchemaError) -> Location? {
         if let location = resourceLocations[uri] { return location }
         guard let document = registry.document(for: uri) else { return nil }
+        // The registry files a document under its address and its own $id:
+        // reached by both, it is still one document.
+        if case .string(let id)? = document["$id"] {
+            let own = URIReference(id).resolved(against: URIReference(uri)).withoutFragment.string
+            if let loaded = resourceLocations[own], loaded.pointer.isEmpty, documents[loaded.document].uri != nil {
+                resourceLocations[uri] = loaded
+                return loaded
+            }
+        }
         documents.append((uri, document))
         let location = Location(document: documents.count - 1, pointer: "")
         resourceLocations[uri] = location

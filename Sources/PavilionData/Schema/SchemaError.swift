@@ -7,6 +7,7 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// The code's name, e.g. `invalidKeyword`.
         public var description: String { name }
 
         /// A keyword's value has the wrong type or is out of range.
@@ -53,11 +54,15 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
         self.line = line
     }
 
+    /// `pointer: reason`, the pointer prefixed by the document URI when the
+    /// keyword is in a registered document.
     public var description: String {
         let place = document.map { "\($0)#\(pointer)" } ?? (pointer.isEmpty ? "(root)" : pointer)
         return "\(place): \(reason)"
     }
 
+    /// Equal when the codes are equal.
     public static func == (lhs: SchemaError, rhs: SchemaError) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code only, consistent with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }

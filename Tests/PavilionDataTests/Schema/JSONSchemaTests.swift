@@ -207,6 +207,16 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertThrowsError(try registry.register(true, as: "relative.json"))
     }
 
+    func testRegisteredDocumentReachedByAddressAndByIdIsOneDocument() throws {
+        var registry = SchemaRegistry()
+        try registry.register(try json(##"{"$id": "https://schemas.example/v1/name.json", "type": "string"}"##),
+                              as: "https://mirror.example/name.json")
+        let s = try JSONSchema(try json(##"{"prefixItems": [{"$ref": "https://mirror.example/name.json"}, {"$ref": "https://schemas.example/v1/name.json"}]}"##),
+                               registry: registry)
+        XCTAssertTrue(s.isValid(try json(##"["a", "b"]"##)))
+        XCTAssertEqual(s.validate(try json(##"["a", 2]"##)).first?.keyword, "/prefixItems/1/$ref/type")
+    }
+
     func testOneCompiledSchemaValidatesConcurrently() throws {
         let s = try schema(##"{"type": "array", "items": {"type": "integer", "minimum": 0}, "uniqueItems": true}"##)
         let good: JSONValue = .array((0..<50).map { .int($0) })
