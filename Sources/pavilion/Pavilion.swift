@@ -13,6 +13,9 @@ enum Pavilion {
           connector test MANIFEST [--json]      run the conformance suite against one connector
           connector new NAME --lang c|swift [--dir DIR] [--kit PATH]
                                                 scaffold a connector that passes conformance
+          data validate --schema SCHEMA [--format-assertion] FILE...
+                                                check JSON files ('-' for stdin) against a JSON Schema 2020-12;
+                                                errors as file: /instance/pointer: /keyword/pointer: message
           bench abi|manifests                   print one JSON object of benchmark figures
           tenants create ID [--name NAME] [--connectors a,b]
           tenants list | disable ID | enable ID
@@ -45,6 +48,7 @@ enum Pavilion {
             case "keys": status = try KeysCommand.run(Array(words))
             case "audit": status = try AuditCommand.run(Array(words))
             case "simulate": status = try SimulateCommand.run(Array(words))
+            case "data": status = try DataCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)

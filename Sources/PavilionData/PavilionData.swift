@@ -1,1 +1,0 @@
-// Data validation: filled by the service and data issues.
