@@ -121,7 +121,7 @@ public final class VerificationPipeline: Sendable {
             decision = try current.policy.evaluate(manifest: manifest, purpose: request.purpose,
                                                    lawfulBasis: request.lawfulBasis, jurisdiction: request.jurisdiction)
             audit.lawfulBasis = decision.lawfulBasis
-            guard let chosen = decision.region else { throw APIProblem(403, "residency_not_allowed", "no region allowed") }
+            guard let chosen = decision.region else { throw APIProblem(400, "residency_not_allowed", "no region allowed") }
             region = chosen
             if let schema = manifest.inputSchema {
                 let violations = validator.validate(request.subject, against: schema)

@@ -37,21 +37,21 @@ public struct VerificationPolicy: Sendable, Hashable {
     ///   - lawfulBasis: the stated lawful basis, if any.
     ///   - jurisdiction: the subject's residency zone.
     /// - Returns: the decision.
-    /// - Throws: ``APIProblem`` 403 `purpose_not_allowed`,
-    ///   `lawful_basis_not_allowed` or `residency_not_allowed`; 400
+    /// - Throws: ``APIProblem`` 400 `purpose_not_allowed`,
+    ///   `lawful_basis_not_allowed` or `residency_not_allowed`;
     ///   `invalid_request` when no lawful basis was stated and the connector has several.
     public func evaluate(manifest: Manifest, purpose: String, lawfulBasis: String?,
                          jurisdiction: ResidencyZone) throws(APIProblem) -> PolicyDecision {
         let compliance = manifest.compliance
         guard compliance.purposes.contains(purpose) else {
-            throw APIProblem(403, "purpose_not_allowed",
+            throw APIProblem(400, "purpose_not_allowed",
                              "connector '\(manifest.name)' may not be used for purpose '\(purpose)'; it allows: \(compliance.purposes.joined(separator: ", "))",
                              extensions: ["allowed": .array(compliance.purposes.map(JSONValue.string))])
         }
         let basis: String
         if let lawfulBasis {
             guard compliance.lawfulBases.contains(lawfulBasis) else {
-                throw APIProblem(403, "lawful_basis_not_allowed",
+                throw APIProblem(400, "lawful_basis_not_allowed",
                                  "connector '\(manifest.name)' may not be used under lawful basis '\(lawfulBasis)'; it allows: \(compliance.lawfulBases.joined(separator: ", "))",
                                  extensions: ["allowed": .array(compliance.lawfulBases.map(JSONValue.string))])
             }
@@ -73,7 +73,7 @@ public struct VerificationPolicy: Sendable, Hashable {
             .map(\.element)
         guard !allowed.isEmpty else {
             let zones = Set(manifest.regions.map(\.residency.rawValue)).sorted().joined(separator: ", ")
-            throw APIProblem(403, "residency_not_allowed",
+            throw APIProblem(400, "residency_not_allowed",
                              "data of a subject in '\(jurisdiction.rawValue)' may not go to any region of connector '\(manifest.name)' (zones: \(zones)) and it declares no transfer basis")
         }
         return PolicyDecision(lawfulBasis: basis, regions: allowed)
