@@ -13,6 +13,8 @@ enum Pavilion {
           connector test MANIFEST [--json]      run the conformance suite against one connector
           connector new NAME --lang c|swift [--dir DIR] [--kit PATH]
                                                 scaffold a connector that passes conformance
+          serve --config FILE                   run the service in the foreground (JSON logs on stderr;
+                                                SIGHUP reloads, SIGTERM drains and exits)
           bench abi|manifests                   print one JSON object of benchmark figures
           version                               print the version and the ABI version
         """
@@ -26,6 +28,7 @@ enum Pavilion {
             case "manifest": status = try ManifestCommand.run(Array(words))
             case "connectors": status = try ConnectorsCommand.run(Array(words))
             case "connector": status = try ConnectorCommand.run(Array(words))
+            case "serve": status = try ServeCommand.run(Array(words))
             case "bench": status = try BenchCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
