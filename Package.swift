@@ -64,10 +64,11 @@ let package = Package(
         .testTarget(name: "PavilionNetTests", dependencies: ["PavilionTestSupport", "PavilionNet", "PavilionCrypto"]),
         .testTarget(name: "PavilionConnectorKitTests", dependencies: ["PavilionTestSupport", "PavilionConnectorKit", "CPavilion"]),
         .testTarget(name: "PavilionDataTests", dependencies: ["PavilionTestSupport", "PavilionData", "PavilionCore"]),
-        .testTarget(name: "PavilionSimulatorsTests", dependencies: ["PavilionTestSupport", "PavilionSimulators", "PavilionNet", "PavilionCore"]),
+        .testTarget(name: "PavilionSimulatorsTests", dependencies: ["PavilionTestSupport", "PavilionSimulators", "PavilionNet", "PavilionCore",
+                                                                   "PavilionPlugins", "PavilionManifest", "PavilionCrypto"]),
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
                                                               "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
                                                               "PavilionCrypto", "PavilionCore"]),
-        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore"]),
+        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore"]),
     ]
 )

@@ -10,6 +10,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/bn.h>
+#include <openssl/asn1.h>
+#include <openssl/objects.h>
 
 /* OpenSSL spells these as function-like macros or as option bit macros with
  * casts, which Swift cannot import. Each inline function calls the macro and

@@ -16,6 +16,20 @@ enum Pavilion {
           serve --config FILE                   run the service in the foreground (JSON logs on stderr;
                                                 SIGHUP reloads, SIGTERM drains and exits)
           bench abi|manifests                   print one JSON object of benchmark figures
+          tenants create ID [--name NAME] [--connectors a,b]
+          tenants list | disable ID | enable ID
+          tenants enable-connector|disable-connector ID CONNECTOR
+                                                manage tenants in the store
+          keys create (--tenant ID | --admin) [--label L]
+                                                issue an API key; the key is printed once
+          keys list [--tenant ID] | keys revoke KEY_ID
+                                                list keys (never their secrets) or revoke one
+          audit verify                          check the whole audit chain; exit 1 naming the first broken record
+                                                (tenants, keys, audit: --data DIR (default ./.pavilion)
+                                                 or --config FILE (its data_dir), and --json)
+          simulate camara|fhir|echo [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]
+                   [--latency-ms N] [--error-rate R] [--client-id ID --client-secret S]
+                                                run a DP simulator; prints {"simulator":…,"url":…}
           version                               print the version and the ABI version
         """
 
@@ -30,6 +44,10 @@ enum Pavilion {
             case "connector": status = try ConnectorCommand.run(Array(words))
             case "serve": status = try ServeCommand.run(Array(words))
             case "bench": status = try BenchCommand.run(Array(words))
+            case "tenants": status = try TenantsCommand.run(Array(words))
+            case "keys": status = try KeysCommand.run(Array(words))
+            case "audit": status = try AuditCommand.run(Array(words))
+            case "simulate": status = try SimulateCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)

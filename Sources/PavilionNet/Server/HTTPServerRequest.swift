@@ -36,12 +36,25 @@ public struct HTTPServerResponse: Sendable {
     public var headers: HTTPHeaders
     /// The body.
     public var body: [UInt8]
+    /// When true the server writes nothing and closes the connection (the
+    /// nginx "444" idiom). Default false. See ``dropConnection``.
+    public var dropsConnection: Bool
 
     /// - Parameters: the fields above.
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+        dropsConnection = false
+    }
+
+    /// Close the connection without sending a byte of response: for fault
+    /// injection (a DP simulator's "reset") and for dropping abusive clients.
+    /// Requests pipelined behind this one are dropped with it.
+    public static var dropConnection: HTTPServerResponse {
+        var response = HTTPServerResponse(status: 444)
+        response.dropsConnection = true
+        return response
     }
 
     /// An RFC 9457 problem-details response (`application/problem+json`).

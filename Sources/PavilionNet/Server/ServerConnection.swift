@@ -198,6 +198,10 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         guard generation == self.generation, case .handling = stage else { return }
         handlerTask = nil
         core.counters.update { $0.requests += 1 }
+        if response.dropsConnection {
+            close()
+            return
+        }
         if !requestKeepAlive || state.isDraining { closeAfterWrite = true }
         write(response)
     }

@@ -13,6 +13,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         let figures = try parseJSON(result.stdout)
         XCTAssertNotNil(figures["load_1000_ms"]?.doubleValue)
+        XCTAssertNotNil(figures["hot_reload_ms"]?.doubleValue)
     }
 
     func testABIBenchmarkPrintsItsFigures() throws {

@@ -54,8 +54,10 @@ final class ConnectorsListCommandTests: XCTestCase {
         try workspace.write("p-mismatch.yaml", workspace.fixtureManifest(name: "p-mismatch", library: "p-mismatch"))
         try workspace.plugin("good", as: "p-stale-pin", name: "p-stale-pin")
         try workspace.write("p-missing-lib.yaml", workspace.fixtureManifest(name: "p-missing-lib", library: "nowhere"))
+        try workspace.write("lib/p-not-elf.so", "this is not a shared library\n")
+        try workspace.write("p-not-elf.yaml", workspace.fixtureManifest(name: "p-not-elf", library: "p-not-elf"))
         XCTAssertEqual(try workspace.pavilion(["manifest", "pin", "connectors.d/echo.yaml"]).status, 0)
-        for plugin in plugins.map(\.name) + ["p-mismatch"] {
+        for plugin in plugins.map(\.name) + ["p-mismatch", "p-not-elf"] {
             _ = try workspace.pavilion(["manifest", "pin", "connectors.d/\(plugin).yaml"])
         }
         // Written after pinning, so its pin stays wrong.
@@ -83,7 +85,7 @@ final class ConnectorsListCommandTests: XCTestCase {
                           "\(plugin.name): \(entry?["reason"]?.stringValue ?? "no reason")")
             refused += 1
         }
-        for (name, reason) in [("p-mismatch", "someone-else"), ("p-stale-pin", "SHA-256"), ("p-missing-lib", "cannot read library")] {
+        for (name, reason) in [("p-mismatch", "someone-else"), ("p-stale-pin", "SHA-256"), ("p-missing-lib", "cannot read library"), ("p-not-elf", "cannot load library")] {
             let entry = entries.first { $0["name"]?.stringValue == name }
             XCTAssertEqual(entry?["state"], "failed", "\(name) was not refused")
             XCTAssertTrue(entry?["reason"]?.stringValue?.contains(reason) == true, "\(name): \(entry?.serialized ?? "")")

@@ -39,6 +39,18 @@ final class HTTPServerTests: XCTestCase {
         await server.stop()
     }
 
+    func testDroppedConnectionSendsNoResponseBytes() async throws {
+        let server = try TestServer { request in
+            request.path == "/drop" ? .dropConnection : HTTPServerResponse(status: 200, body: Array("kept".utf8))
+        }
+        let socket = try RawSocket(port: server.port)
+        socket.send("GET /drop HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+        let (text, closed) = socket.readToEnd()
+        XCTAssertEqual(text, "", "a dropped connection must not carry any response")
+        XCTAssertTrue(closed)
+        await server.stop()
+    }
+
     func testOversizedBodyGets413ProblemDetails() async throws {
         let server = try TestServer(HTTPServerConfiguration(limits: HTTPRequestLimits(maxBodyBytes: 1000)))
         let socket = try RawSocket(port: server.port)

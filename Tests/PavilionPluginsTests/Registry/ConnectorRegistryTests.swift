@@ -198,21 +198,25 @@ final class ConnectorRegistryTests: XCTestCase {
         assertServes("beta")
     }
 
-    func testWatcherPicksUpChangesWithinOneSecond() throws {
+    /// The watcher picks up additions, changes and removals without an
+    /// explicit reload. How fast (within 1 s by design: 200 ms polling) is
+    /// measured by `pavilion bench manifests` (`hot_reload_ms`), not here:
+    /// the generous deadline only bounds the wait.
+    func testWatcherPicksUpChangesWithoutAnExplicitReload() throws {
         let watcher = registry.watch(directory: folder)
         defer { watcher.stop() }
         let path = try library(name: "alpha")
         try writeManifest("alpha.yaml", name: "alpha", library: path)
-        XCTAssertTrue(registry.wait(timeout: 1) { $0.instance(named: "alpha") != nil }, "add not picked up")
+        XCTAssertTrue(registry.wait(timeout: 10) { $0.instance(named: "alpha") != nil }, "add not picked up")
 
         _ = try library(name: "alpha", version: "2.0.0")
         try writeManifest("alpha.yaml", name: "alpha", version: "2.0.0", library: path)
-        XCTAssertTrue(registry.wait(timeout: 1) { $0.instance(named: "alpha")?.plugin.description.version == "2.0.0" },
+        XCTAssertTrue(registry.wait(timeout: 10) { $0.instance(named: "alpha")?.plugin.description.version == "2.0.0" },
                       "change not picked up")
         assertServes("beta")
 
         try FileManager.default.removeItem(at: folder.appendingPathComponent("alpha.yaml"))
-        XCTAssertTrue(registry.wait(timeout: 1) { $0.status(named: "alpha") == nil }, "removal not picked up")
+        XCTAssertTrue(registry.wait(timeout: 10) { $0.status(named: "alpha") == nil }, "removal not picked up")
         assertServes("beta")
     }
 }

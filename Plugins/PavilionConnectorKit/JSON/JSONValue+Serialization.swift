@@ -1,0 +1,1 @@
+../../../Sources/PavilionCore/JSON/JSONValue+Serialization.swift

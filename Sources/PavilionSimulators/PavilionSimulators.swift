@@ -1,1 +1,0 @@
-// DP simulators: filled by the service issue.

@@ -1,0 +1,90 @@
+import Foundation
+import PavilionCore
+import PavilionSimulators
+
+/// `pavilion simulate camara|fhir|echo [options]`: run one DP simulator in
+/// the foreground. Once listening it prints one JSON line
+/// `{"simulator":"camara","url":"http://127.0.0.1:PORT"}` on stdout, then
+/// serves until SIGTERM or SIGINT and exits 0 after a clean shutdown.
+enum SimulateCommand {
+    static let options: Set<String> = ["host", "port", "tls-cert", "tls-key", "latency-ms", "error-rate", "status",
+                                       "client-id", "client-secret", "people", "threads", "seed"]
+    static let flags: Set<String> = ["garbage", "stall", "reset"]
+
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, flags: flags, options: options)
+        guard arguments.positional.count == 1, let kind = SimulatorKind(rawValue: arguments.positional[0]) else {
+            throw UsageError("simulate needs exactly one of \(SimulatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let configuration = try configuration(kind: kind, arguments)
+        let simulator = try DPSimulator(configuration: configuration)
+        try simulator.start()
+
+        // Turn SIGTERM and SIGINT into a semaphore signal on a dispatch queue.
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        let line: JSONValue = ["simulator": .string(kind.rawValue), "url": .string(simulator.url)]
+        Output.out(line.serialized)
+        stop.wait()
+        Output.err("pavilion simulate: stopping")
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await simulator.shutdown(gracePeriod: .seconds(2))
+            done.signal()
+        }
+        done.wait()
+        sources.forEach { $0.cancel() }
+        return 0
+    }
+
+    static func configuration(kind: SimulatorKind, _ arguments: Arguments) throws -> SimulatorConfiguration {
+        var configuration = SimulatorConfiguration(kind: kind)
+        if let host = arguments.option("host") { configuration.host = host }
+        configuration.port = try integer(arguments, "port", default: 0, in: 0...65_535)
+        configuration.tlsCertificateFile = arguments.option("tls-cert")
+        configuration.tlsKeyFile = arguments.option("tls-key")
+        guard (configuration.tlsCertificateFile == nil) == (configuration.tlsKeyFile == nil) else {
+            throw UsageError("--tls-cert and --tls-key go together")
+        }
+        if let id = arguments.option("client-id") { configuration.clientID = id }
+        if let secret = arguments.option("client-secret") { configuration.clientSecret = secret }
+        if let path = arguments.option("people") { configuration.people = try SyntheticPerson.load(path: path) }
+        configuration.threads = try integer(arguments, "threads", default: 1, in: 1...64)
+        if let seed = arguments.option("seed") {
+            guard let value = UInt64(seed) else { throw UsageError("--seed must be an unsigned integer") }
+            configuration.randomSeed = value
+        }
+        var faults = SimulatorFaults()
+        faults.latencyMs = try integer(arguments, "latency-ms", default: 0, in: 0...SimulatorFaults.maxLatencyMs)
+        if let rate = arguments.option("error-rate") {
+            guard let value = Double(rate), (0...1).contains(value) else {
+                throw UsageError("--error-rate must be a number from 0 to 1")
+            }
+            faults.errorRate = value
+        }
+        if arguments.option("status") != nil {
+            faults.status = try integer(arguments, "status", default: 200, in: 200...599)
+        }
+        faults.garbage = arguments.flag("garbage")
+        faults.stall = arguments.flag("stall")
+        faults.reset = arguments.flag("reset")
+        configuration.faults = faults
+        return configuration
+    }
+
+    private static func integer(_ arguments: Arguments, _ name: String, default fallback: Int,
+                                in range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let text = arguments.option(name) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw UsageError("--\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+}
