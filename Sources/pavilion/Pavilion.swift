@@ -13,6 +13,8 @@ enum Pavilion {
           connector test MANIFEST [--json]      run the conformance suite against one connector
           connector new NAME --lang c|swift [--dir DIR] [--kit PATH]
                                                 scaffold a connector that passes conformance
+          serve --config FILE                   run the service in the foreground (JSON logs on stderr;
+                                                SIGHUP reloads, SIGTERM drains and exits)
           data validate --schema SCHEMA [--format-assertion] FILE...
                                                 check JSON files ('-' for stdin) against a JSON Schema 2020-12;
                                                 errors as file: /instance/pointer: /keyword/pointer: message
@@ -43,6 +45,7 @@ enum Pavilion {
             case "manifest": status = try ManifestCommand.run(Array(words))
             case "connectors": status = try ConnectorsCommand.run(Array(words))
             case "connector": status = try ConnectorCommand.run(Array(words))
+            case "serve": status = try ServeCommand.run(Array(words))
             case "bench": status = try BenchCommand.run(Array(words))
             case "tenants": status = try TenantsCommand.run(Array(words))
             case "keys": status = try KeysCommand.run(Array(words))

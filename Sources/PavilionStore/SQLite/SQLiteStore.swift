@@ -459,6 +459,20 @@ public final class SQLiteStore: Store {
                                  [.text(id.rawValue), .text(tenant.rawValue)])
         }
         guard let row else { return nil }
+        return try Self.decodeVerification(row)
+    }
+
+    public func verification(id: VerificationID) async throws(StoreError) -> VerificationRecord? {
+        let row = try await worker.run { db throws(StoreError) in
+            try db.storeQueryOne("cannot read verification \(id)",
+                                 "SELECT \(Self.verificationColumns) FROM verifications WHERE id = ?1",
+                                 [.text(id.rawValue)])
+        }
+        guard let row else { return nil }
+        return try Self.decodeVerification(row)
+    }
+
+    private static func decodeVerification(_ row: SQLiteRow) throws(StoreError) -> VerificationRecord {
         let (vid, tid, connector, version, purpose, status, created, finished, result, errorCode) =
             try row.decode("verification") { r throws(SQLiteError) in
                 (try r.text(0), try r.text(1), try r.text(2), try r.text(3), try r.text(4), try r.text(5), try r.integer(6),

@@ -80,6 +80,11 @@ public protocol Store: Sendable {
     /// The verification with `id` if it belongs to `tenant`, else `nil`.
     func verification(id: VerificationID, tenant: TenantID) async throws(StoreError) -> VerificationRecord?
 
+    /// The verification with `id` whatever its tenant, or `nil`. Not for
+    /// tenant-scoped reads: for admin keys, and for telling "another
+    /// tenant's" (403) from "unknown" (404) after the scoped read missed.
+    func verification(id: VerificationID) async throws(StoreError) -> VerificationRecord?
+
     /// Audit records in sequence order after `afterSequence`, at most `limit`;
     /// with a tenant, only that tenant's.
     func auditRecords(tenant: TenantID?, afterSequence: Int64, limit: Int) async throws(StoreError) -> [AuditRecord]

@@ -1,0 +1,367 @@
+import Foundation
+import PavilionCore
+import PavilionCrypto
+import PavilionManifest
+import PavilionNet
+import PavilionStore
+import Synchronization
+
+/// The HTTP API: routes, authentication, problem details, the access log and
+/// request metrics. Its ``handle(_:)`` is the server's `HTTPHandler`.
+///
+/// Every response carries `x-request-id` (the caller's, when it is
+/// `[A-Za-z0-9_-]{1,128}`, else a new `req_…`). See `docs/openapi.yaml`.
+public final class HostAPI: Sendable {
+    /// The routes, as labelled in logs and metrics.
+    public enum Route: String, Sendable, CaseIterable {
+        case createVerification = "POST /v1/verifications"
+        case getVerification = "GET /v1/verifications/{id}"
+        case listConnectors = "GET /v1/connectors"
+        case listAudit = "GET /v1/audit"
+        case health = "GET /healthz"
+        case ready = "GET /readyz"
+        case metrics = "GET /metrics"
+        case unknown = "unknown"
+    }
+
+    private let store: any Store
+    private let connectors: any ConnectorCatalog
+    private let pipeline: VerificationPipeline
+    /// The registry the API counts into.
+    public let metrics: Metrics
+    private let logger: Logger
+    private let draining = Atomic<Bool>(false)
+
+    /// - Parameters:
+    ///   - store: tenants, keys, verifications, audit.
+    ///   - connectors: the serving connectors.
+    ///   - pipeline: runs verifications.
+    ///   - metrics: where request counts and latencies go.
+    ///   - logger: the access log and errors.
+    public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
+                logger: Logger) {
+        self.store = store
+        self.connectors = connectors
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.logger = logger
+        metrics.counter("pavilion_http_requests_total", help: "HTTP requests answered by the API, by route, method and status.",
+                        labels: ["route", "method", "status"])
+        metrics.histogram("pavilion_http_request_duration_seconds", help: "Time to answer API requests, by route.",
+                          labels: ["route"])
+    }
+
+    /// Mark the service as draining: `/readyz` answers 503 from now on.
+    public func setDraining(_ value: Bool) { draining.store(value, ordering: .relaxed) }
+
+    /// Whether the service is draining.
+    public var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Answer one request.
+    public func handle(_ request: HTTPServerRequest) async -> HTTPServerResponse {
+        let started = ContinuousClock.now
+        let requestID = Self.requestID(from: request.headers["x-request-id"])
+        let route = Self.route(method: request.method, path: request.path)
+        var context = LogContext()
+        var response: HTTPServerResponse
+        do {
+            response = try await dispatch(request, route: route, requestID: requestID, context: &context)
+        } catch {
+            context.code = error.code
+            response = Self.problemResponse(error, requestID: requestID)
+        }
+        response.headers.replace(name: "x-request-id", value: requestID)
+        if route != .metrics, route != .health, route != .ready { response.headers.replace(name: "cache-control", value: "no-store") }
+        let elapsed = VerificationPipeline.seconds(ContinuousClock.now - started)
+        let routeLabel = route == .unknown ? "unknown" : String(route.rawValue.split(separator: " ", maxSplits: 1).last ?? "")
+        metrics.increment("pavilion_http_requests_total", [routeLabel, Self.methodLabel(request.method), String(response.status)])
+        metrics.observe("pavilion_http_request_duration_seconds", [routeLabel], elapsed)
+        var fields: [String: JSONValue] = [
+            "request_id": .string(requestID), "method": .string(Self.methodLabel(request.method)),
+            "route": .string(routeLabel), "status": .int(Int64(response.status)),
+            "duration_ms": .double((elapsed * 1_000_000).rounded() / 1000),
+        ]
+        if let tenant = context.tenant { fields["tenant"] = .string(tenant) }
+        if let key = context.keyID { fields["key_id"] = .string(key) }
+        if let code = context.code { fields["code"] = .string(code) }
+        if let connector = context.connector { fields["connector"] = .string(connector) }
+        logger.log(response.status >= 500 ? .warn : .info, "request", fields)
+        return response
+    }
+
+    struct LogContext {
+        var tenant: String?
+        var keyID: String?
+        var code: String?
+        var connector: String?
+    }
+
+    // MARK: - Routing
+
+    private func dispatch(_ request: HTTPServerRequest, route: Route, requestID: String,
+                          context: inout LogContext) async throws(APIProblem) -> HTTPServerResponse {
+        if route == .unknown {
+            if let allowed = Self.allowedMethods(path: request.path) {
+                var problem = APIProblem(405, "method_not_allowed", "\(Self.methodLabel(request.method)) is not allowed here")
+                problem.extensions["allow"] = .array(allowed.map(JSONValue.string))
+                var response = Self.problemResponse(problem, requestID: requestID)
+                response.headers.replace(name: "allow", value: allowed.joined(separator: ", "))
+                context.code = problem.code
+                return response
+            }
+            throw APIProblem(404, "not_found", "no such resource")
+        }
+        switch route {
+        case .health:
+            return Self.json(200, ["status": "ok"])
+        case .ready:
+            return await readiness()
+        case .metrics:
+            return HTTPServerResponse(status: 200, headers: ["content-type": "text/plain; version=0.0.4; charset=utf-8"],
+                                      body: Array(metrics.render().utf8))
+        default:
+            break
+        }
+        let caller = try await authenticate(request)
+        context.keyID = caller.key.id.rawValue
+        context.tenant = caller.tenant?.rawValue
+        switch route {
+        case .createVerification:
+            return try await createVerification(request, caller: caller, requestID: requestID, context: &context)
+        case .getVerification:
+            let id = String(request.path.dropFirst("/v1/verifications/".count))
+            return try await getVerification(id: id, caller: caller)
+        case .listConnectors:
+            return try await listConnectors(caller: caller)
+        case .listAudit:
+            return try await listAudit(query: request.query, caller: caller)
+        case .health, .ready, .metrics, .unknown:
+            throw APIProblem(404, "not_found", "no such resource")
+        }
+    }
+
+    static func route(method: String, path: String) -> Route {
+        switch (method, path) {
+        case ("POST", "/v1/verifications"): return .createVerification
+        case ("GET", "/v1/connectors"): return .listConnectors
+        case ("GET", "/v1/audit"): return .listAudit
+        case ("GET", "/healthz"), ("HEAD", "/healthz"): return .health
+        case ("GET", "/readyz"), ("HEAD", "/readyz"): return .ready
+        case ("GET", "/metrics"): return .metrics
+        default:
+            if method == "GET", path.hasPrefix("/v1/verifications/"), path.count > "/v1/verifications/".count,
+               !path.dropFirst("/v1/verifications/".count).contains("/") {
+                return .getVerification
+            }
+            return .unknown
+        }
+    }
+
+    static func allowedMethods(path: String) -> [String]? {
+        switch path {
+        case "/v1/verifications": return ["POST"]
+        case "/v1/connectors", "/v1/audit", "/metrics": return ["GET"]
+        case "/healthz", "/readyz": return ["GET", "HEAD"]
+        default:
+            if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
+            return nil
+        }
+    }
+
+    // MARK: - Authentication
+
+    /// The caller behind `Authorization: Bearer pvk_…`.
+    func authenticate(_ request: HTTPServerRequest) async throws(APIProblem) -> Caller {
+        guard let header = request.headers["authorization"] else {
+            throw APIProblem.unauthenticated("send an API key as 'Authorization: Bearer pvk_…'")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIProblem.unauthenticated("the Authorization header must be 'Bearer pvk_…'")
+        }
+        let result: KeyAuthentication
+        do { result = try await store.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) } catch {
+            logger.error("cannot authenticate", ["error": .string(error.description)])
+            throw APIProblem(503, "store_unavailable", "the service cannot check keys right now")
+        }
+        switch result {
+        case .authenticated(let key): return Caller(key: key)
+        case .invalid, .revoked: throw APIProblem.unauthenticated("the API key is not valid")
+        case .tenantDisabled: throw APIProblem(403, "tenant_disabled", "this key's tenant is disabled")
+        }
+    }
+
+    // MARK: - Handlers
+
+    private func createVerification(_ request: HTTPServerRequest, caller: Caller, requestID: String,
+                                    context: inout LogContext) async throws(APIProblem) -> HTTPServerResponse {
+        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
+            throw APIProblem(415, "unsupported_media_type", "send the request as application/json")
+        }
+        let parsed: VerificationRequest
+        do { parsed = try VerificationRequest.parse(request.body) } catch {
+            await auditRefusal(error, caller: caller, requestID: requestID)
+            throw error
+        }
+        context.connector = parsed.connector
+        let outcome = try await pipeline.run(parsed, caller: caller, requestID: requestID,
+                                             trace: TraceContext.continuing(request.headers["traceparent"]))
+        context.connector = outcome.connector
+        return Self.json(200, outcome.json)
+    }
+
+    private func auditRefusal(_ problem: APIProblem, caller: Caller, requestID: String) async {
+        let now = Date()
+        let entry = AuditEntry(requestID: requestID, keyID: caller.key.id, tenantID: caller.tenant, decision: .deny,
+                               outcome: problem.code, errorCode: problem.code, startedAt: now, finishedAt: now)
+        do { _ = try await store.appendAudit(entry) } catch {
+            logger.error("cannot append an audit record", ["request_id": .string(requestID), "error": .string(error.description)])
+        }
+    }
+
+    private func getVerification(id text: String, caller: Caller) async throws(APIProblem) -> HTTPServerResponse {
+        let notFound = APIProblem(404, "verification_not_found", "no verification with this id")
+        guard let id = try? VerificationID(text) else { throw notFound }
+        do {
+            if let tenant = caller.tenant {
+                if let record = try await store.verification(id: id, tenant: tenant) {
+                    return Self.json(200, VerificationOutcome(record: record).json)
+                }
+                if try await store.verification(id: id) != nil {
+                    throw APIProblem.forbidden("this verification belongs to another tenant")
+                }
+                throw notFound
+            }
+            guard let record = try await store.verification(id: id) else { throw notFound }
+            var json = VerificationOutcome(record: record).json
+            if case .object(var members) = json {
+                members["tenant"] = .string(record.tenantID.rawValue)
+                json = .object(members)
+            }
+            return Self.json(200, json)
+        } catch let problem as APIProblem {
+            throw problem
+        } catch {
+            logger.error("cannot read a verification", ["error": .string("\(error)")])
+            throw APIProblem(503, "store_unavailable", "the service cannot read verifications right now")
+        }
+    }
+
+    private func listConnectors(caller: Caller) async throws(APIProblem) -> HTTPServerResponse {
+        var serving = connectors.servingConnectors()
+        if let tenant = caller.tenant {
+            let enabled: Set<String>
+            do { enabled = Set(try await store.enabledConnectors(for: tenant)) } catch {
+                logger.error("cannot read enabled connectors", ["error": .string(error.description)])
+                throw APIProblem(503, "store_unavailable", "the service cannot read connectors right now")
+            }
+            serving = serving.filter { enabled.contains($0.name) }
+        }
+        let list = serving.map { Self.connectorJSON($0.plugin.manifest) }
+        return Self.json(200, ["connectors": .array(list)])
+    }
+
+    static func connectorJSON(_ manifest: Manifest) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "name": .string(manifest.name), "version": .string(manifest.metadata.version),
+            "provider": .string(manifest.metadata.provider),
+            "claims": .array(manifest.claims.map { claim in
+                .object(["name": .string(claim.name), "type": .string(claim.type),
+                         "data_categories": .array(claim.dataCategories.map(JSONValue.string))])
+            }),
+            "purposes": .array(manifest.compliance.purposes.map(JSONValue.string)),
+            "lawful_bases": .array(manifest.compliance.lawfulBases.map(JSONValue.string)),
+            "jurisdictions": .array(manifest.compliance.jurisdictions.map(JSONValue.string)),
+            "transfer_basis": manifest.compliance.transferBasis.map(JSONValue.string) ?? .null,
+            "regions": .array(manifest.regions.map { region in
+                .object(["name": .string(region.name), "residency": .string(region.residency.rawValue),
+                         "priority": .int(Int64(region.priority))])
+            }),
+            "credential_formats": .array(manifest.formats.credentials.map(JSONValue.string)),
+        ]
+        if let description = manifest.metadata.description { members["description"] = .string(description) }
+        return .object(members)
+    }
+
+    private func listAudit(query: String?, caller: Caller) async throws(APIProblem) -> HTTPServerResponse {
+        var after: Int64 = 0
+        var limit = 100
+        var tenantFilter: TenantID? = caller.tenant
+        for pair in (query ?? "").split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2 else { throw APIProblem.invalidRequest("malformed query parameter") }
+            switch kv[0] {
+            case "after":
+                guard let v = Int64(kv[1]), v >= 0 else { throw APIProblem.invalidRequest("'after' must be a sequence number") }
+                after = v
+            case "limit":
+                guard let v = Int(kv[1]), (1...1000).contains(v) else { throw APIProblem.invalidRequest("'limit' must be 1...1000") }
+                limit = v
+            case "tenant":
+                guard caller.isAdmin else { throw APIProblem.forbidden("only admin keys may choose a tenant") }
+                guard let t = try? TenantID(kv[1]) else { throw APIProblem.invalidRequest("'tenant' must be a tenant id") }
+                tenantFilter = t
+            default:
+                throw APIProblem.invalidRequest("unknown query parameter '\(Tokens.printable(kv[0]))'")
+            }
+        }
+        let records: [AuditRecord]
+        do { records = try await store.auditRecords(tenant: tenantFilter, afterSequence: after, limit: limit) } catch {
+            logger.error("cannot list audit records", ["error": .string(error.description)])
+            throw APIProblem(503, "store_unavailable", "the service cannot read audit records right now")
+        }
+        var body: [String: JSONValue] = ["records": .array(records.map(Self.auditJSON))]
+        body["next_after"] = records.last.map { .int($0.sequence) } ?? .null
+        return Self.json(200, .object(body))
+    }
+
+    static func auditJSON(_ record: AuditRecord) -> JSONValue {
+        let e = record.entry
+        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return .object([
+            "sequence": .int(record.sequence), "recorded_at": .string(Timestamps.rfc3339(record.recordedAt)),
+            "request_id": .string(e.requestID), "key_id": opt(e.keyID?.rawValue), "tenant": opt(e.tenantID?.rawValue),
+            "connector": opt(e.connector), "connector_version": opt(e.connectorVersion), "purpose": opt(e.purpose),
+            "lawful_basis": opt(e.lawfulBasis), "decision": .string(e.decision.rawValue), "outcome": .string(e.outcome),
+            "error_code": opt(e.errorCode), "verification_id": opt(e.verificationID?.rawValue),
+            "started_at": .string(Timestamps.rfc3339(e.startedAt)), "finished_at": .string(Timestamps.rfc3339(e.finishedAt)),
+            "connector_ms": e.connectorMilliseconds.map(JSONValue.int) ?? .null,
+            "data_categories": .array(e.dataCategories.map(JSONValue.string)),
+            "prev_hash": .string(record.previousHash), "hash": .string(record.hash),
+        ])
+    }
+
+    private func readiness() async -> HTTPServerResponse {
+        var problems: [String] = []
+        if isDraining { problems.append("draining") }
+        if connectors.servingConnectors().isEmpty { problems.append("no connector loaded") }
+        do { _ = try await store.auditRecords(tenant: nil, afterSequence: Int64.max - 1, limit: 1) } catch {
+            problems.append("store unreachable")
+        }
+        if problems.isEmpty { return Self.json(200, ["status": "ready"]) }
+        return Self.json(503, ["status": "not_ready", "reasons": .array(problems.map(JSONValue.string))])
+    }
+
+    // MARK: - Helpers
+
+    static func json(_ status: Int, _ value: JSONValue) -> HTTPServerResponse {
+        HTTPServerResponse(status: status, headers: ["content-type": "application/json"], body: value.serializedBytes)
+    }
+
+    static func problemResponse(_ problem: APIProblem, requestID: String) -> HTTPServerResponse {
+        var headers: HTTPHeaders = ["content-type": "application/problem+json"]
+        if problem.status == 401 { headers.add(name: "www-authenticate", value: "Bearer") }
+        return HTTPServerResponse(status: problem.status, headers: headers, body: problem.json(requestID: requestID).serializedBytes)
+    }
+
+    /// The caller's id when it is `[A-Za-z0-9_-]{1,128}`, else a new `req_` + 16 hex digits.
+    static func requestID(from header: String?) -> String {
+        if let header, Tokens.isIdentifier(header) { return header }
+        let bytes = (try? SecureRandom.bytes(8)) ?? Array(String(UInt64.random(in: 0...UInt64.max), radix: 16).utf8.prefix(8))
+        return "req_" + Hex.encode(bytes)
+    }
+
+    static func methodLabel(_ method: String) -> String {
+        ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"].contains(method) ? method : "other"
+    }
+}

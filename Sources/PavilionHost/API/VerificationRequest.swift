@@ -1,0 +1,118 @@
+import PavilionCore
+
+/// The body of `POST /v1/verifications`, checked for shape.
+public struct VerificationRequest: Sendable, Hashable {
+    /// The connector to ask; `nil` lets the host choose by claims.
+    public var connector: String?
+    /// The claims wanted, without repeats, in the order asked.
+    public var claims: [String]
+    /// The subject's attributes (never logged or stored).
+    public var subject: JSONValue
+    /// Why the relying party asks (a token such as `kyc`).
+    public var purpose: String
+    /// The lawful basis relied on, if stated.
+    public var lawfulBasis: String?
+    /// The subject's jurisdiction, as a residency zone.
+    public var jurisdiction: ResidencyZone
+
+    /// - Parameters: the fields above.
+    public init(connector: String?, claims: [String], subject: JSONValue, purpose: String, lawfulBasis: String?,
+                jurisdiction: ResidencyZone) {
+        self.connector = connector
+        self.claims = claims
+        self.subject = subject
+        self.purpose = purpose
+        self.lawfulBasis = lawfulBasis
+        self.jurisdiction = jurisdiction
+    }
+
+    /// Most claims in one request.
+    public static let maxClaims = 64
+
+    /// Parse and check a request body.
+    /// - Parameter body: the bytes received.
+    /// - Returns: the request.
+    /// - Throws: ``APIProblem`` `invalid_json` when the body is not JSON,
+    ///   `invalid_request` naming the first field that is wrong.
+    public static func parse(_ body: [UInt8]) throws(APIProblem) -> VerificationRequest {
+        let value: JSONValue
+        do {
+            value = try JSONParser(limits: .init(maxDepth: 32, maxBytes: 1 << 20)).parse(bytes: body)
+        } catch {
+            throw .invalidJSON("the body is not JSON: \(error.line):\(error.column): \(error.reason)")
+        }
+        guard case .object(let members) = value else {
+            throw .invalidRequest("the body must be a JSON object, not \(value.typeName)")
+        }
+        let known: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction"]
+        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .invalidRequest("unknown member \"\(Tokens.printable(unknown))\"")
+        }
+        var connector: String?
+        if let c = members["connector"] {
+            guard let name = c.stringValue, Tokens.isToken(name) else {
+                throw .invalidRequest("\"connector\" must be a connector name")
+            }
+            connector = name
+        }
+        guard let claimValues = members["claims"]?.arrayValue, !claimValues.isEmpty else {
+            throw .invalidRequest("\"claims\" must be a non-empty array of claim names")
+        }
+        guard claimValues.count <= maxClaims else { throw .invalidRequest("\"claims\" holds more than \(maxClaims) names") }
+        var claims: [String] = []
+        for c in claimValues {
+            guard let name = c.stringValue, Tokens.isToken(name) else {
+                throw .invalidRequest("\"claims\" must hold claim names (strings of letters, digits, '_', '-', '.')")
+            }
+            if !claims.contains(name) { claims.append(name) }
+        }
+        guard let subject = members["subject"], case .object = subject else {
+            throw .invalidRequest("\"subject\" must be a JSON object of the subject's attributes")
+        }
+        guard let purpose = members["purpose"]?.stringValue, Tokens.isToken(purpose) else {
+            throw .invalidRequest("\"purpose\" must be a purpose name such as \"kyc\"")
+        }
+        var lawfulBasis: String?
+        if let b = members["lawful_basis"] {
+            guard let basis = b.stringValue, Tokens.isToken(basis) else {
+                throw .invalidRequest("\"lawful_basis\" must be a lawful basis name such as \"consent\"")
+            }
+            lawfulBasis = basis
+        }
+        guard let zoneText = members["jurisdiction"]?.stringValue else {
+            throw .invalidRequest("\"jurisdiction\" must name the subject's residency zone (e.g. \"eu\")")
+        }
+        guard let zone = ResidencyZone(rawValue: zoneText) else {
+            let known = ResidencyZone.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .invalidRequest("\"jurisdiction\" must be one of \(known)")
+        }
+        return VerificationRequest(connector: connector, claims: claims, subject: subject, purpose: purpose,
+                                   lawfulBasis: lawfulBasis, jurisdiction: zone)
+    }
+}
+
+/// Shapes of the short names the API accepts.
+enum Tokens {
+    /// `[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}`, as the audit trail requires.
+    static func isToken(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...128).contains(bytes.count), let first = bytes.first, isAlnum(first) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || "._:+-".utf8.contains($0) }
+    }
+
+    /// `[A-Za-z0-9_-]{1,128}`: request and record identifiers.
+    static func isIdentifier(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...128).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// At most 64 printable ASCII characters of `text`, for echoing a name back.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.prefix(64).map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "?" })
+    }
+
+    private static func isAlnum(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+}

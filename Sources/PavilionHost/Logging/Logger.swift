@@ -1,0 +1,98 @@
+import Foundation
+import PavilionCore
+import Synchronization
+
+/// Where log lines go: one JSON object per line.
+public protocol LogSink: Sendable {
+    /// Write one complete line (no trailing newline).
+    func write(line: String)
+}
+
+/// Writes lines to standard error with one `write(2)` each, so concurrent
+/// lines never interleave.
+public struct StandardErrorLogSink: LogSink {
+    /// A sink on file descriptor 2.
+    public init() {}
+
+    /// Write `line` and a newline to stderr.
+    public func write(line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                guard let base = buffer.baseAddress else { return }
+                let n = Foundation.write(2, base + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}
+
+/// Keeps lines in memory, for tests.
+public final class MemoryLogSink: LogSink {
+    private let stored = Mutex<[String]>([])
+
+    /// An empty sink.
+    public init() {}
+
+    /// Keep `line`.
+    public func write(line: String) { stored.withLock { $0.append(line) } }
+
+    /// Every line written so far.
+    public var lines: [String] { stored.withLock { $0 } }
+}
+
+/// A structured logger: JSON lines with `ts`, `level`, `msg` and fields.
+/// Passed to whatever logs, never global. Callers must not put subject
+/// attributes, claim values or secrets in fields.
+public struct Logger: Sendable {
+    /// Lines below this level are dropped.
+    public var level: LogLevel
+    /// Where lines go.
+    public var sink: any LogSink
+    /// Fields added to every line (e.g. `component`).
+    public var metadata: [String: JSONValue]
+
+    /// - Parameters:
+    ///   - level: the minimum level written.
+    ///   - sink: where lines go.
+    ///   - metadata: fields on every line.
+    public init(level: LogLevel = .info, sink: any LogSink = StandardErrorLogSink(), metadata: [String: JSONValue] = [:]) {
+        self.level = level
+        self.sink = sink
+        self.metadata = metadata
+    }
+
+    /// A logger that adds `fields` to every line.
+    public func with(_ fields: [String: JSONValue]) -> Logger {
+        var copy = self
+        copy.metadata.merge(fields) { _, new in new }
+        return copy
+    }
+
+    /// Write one line if `level` is enabled.
+    /// - Parameters:
+    ///   - level: severity.
+    ///   - message: what happened (no personal data).
+    ///   - fields: extra fields; they override metadata of the same name.
+    public func log(_ level: LogLevel, _ message: String, _ fields: [String: JSONValue] = [:]) {
+        guard level >= self.level else { return }
+        var object = metadata
+        object.merge(fields) { _, new in new }
+        object["ts"] = .string(Timestamps.rfc3339(Date()))
+        object["level"] = .string(level.rawValue)
+        object["msg"] = .string(message)
+        sink.write(line: JSONValue.object(object).serialized)
+    }
+
+    /// `log(.debug, …)`.
+    public func debug(_ message: String, _ fields: [String: JSONValue] = [:]) { log(.debug, message, fields) }
+    /// `log(.info, …)`.
+    public func info(_ message: String, _ fields: [String: JSONValue] = [:]) { log(.info, message, fields) }
+    /// `log(.warn, …)`.
+    public func warn(_ message: String, _ fields: [String: JSONValue] = [:]) { log(.warn, message, fields) }
+    /// `log(.error, …)`.
+    public func error(_ message: String, _ fields: [String: JSONValue] = [:]) { log(.error, message, fields) }
+}

@@ -1,1 +1,0 @@
-// The broker: filled by the service issue.

@@ -1,0 +1,247 @@
+import Foundation
+import PavilionCore
+import PavilionCrypto
+import PavilionManifest
+import PavilionNet
+import PavilionPlugins
+import PavilionStore
+import Synchronization
+
+/// The running broker: the API on an HTTP(S) server, the connector registry
+/// watching `connectors_dir`, the DP client, secrets and metrics — built
+/// from a ``HostConfiguration`` and an open ``Store``.
+///
+/// `pavilion serve` opens the store, calls ``start(configuration:store:logger:)``,
+/// and maps SIGHUP to ``reload(configuration:)`` and SIGTERM to
+/// ``shutdown(gracePeriod:)``. Dev mode is the same: generate a config and
+/// bootstrap the store, then start this.
+public final class HostService: Sendable {
+    /// The API handler.
+    public let api: HostAPI
+    /// The connector registry.
+    public let registry: ConnectorRegistry
+    /// The metrics registry.
+    public let metrics: Metrics
+    /// The pipeline (its settings change on reload).
+    public let pipeline: VerificationPipeline
+    private let store: any Store
+    private let logger: Logger
+    private let group: EventLoopGroup
+    private let client: HTTPClient
+    private let secrets: SecretsFile
+    private let state: Mutex<State>
+
+    private struct State {
+        var configuration: HostConfiguration
+        var server: HTTPServer
+        var watcher: DirectoryWatcher?
+        var stopped = false
+    }
+
+    private init(api: HostAPI, registry: ConnectorRegistry, metrics: Metrics, pipeline: VerificationPipeline, store: any Store,
+                 logger: Logger, group: EventLoopGroup, client: HTTPClient, secrets: SecretsFile, state: State) {
+        self.api = api
+        self.registry = registry
+        self.metrics = metrics
+        self.pipeline = pipeline
+        self.store = store
+        self.logger = logger
+        self.group = group
+        self.client = client
+        self.secrets = secrets
+        self.state = Mutex(state)
+    }
+
+    /// Build and start everything; logs one `ready` line with the URL.
+    /// - Parameters:
+    ///   - configuration: the checked configuration.
+    ///   - store: the open store.
+    ///   - logger: the JSON logger (its level is taken from the configuration).
+    ///   - threads: event-loop threads (one per core unless given).
+    /// - Returns: the running service.
+    /// - Throws: ``HostServiceError``.
+    public static func start(configuration: HostConfiguration, store: any Store, logger baseLogger: Logger,
+                             threads: Int? = nil) throws(HostServiceError) -> HostService {
+        var logger = baseLogger
+        logger.level = configuration.logLevel
+        let secrets = SecretsFile()
+        if let path = configuration.secretsFile {
+            do { secrets.replace(with: try SecretsFile.load(path: path)) } catch {
+                throw HostServiceError(.configuration, error.description)
+            }
+        }
+        let group: EventLoopGroup
+        do {
+            group = try threads.map { try EventLoopGroup(threads: $0) } ?? EventLoopGroup()
+        } catch {
+            throw HostServiceError(.network, "cannot start event loops: \(error)")
+        }
+        let client: HTTPClient
+        do {
+            let tls = TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system)
+            client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: tls, maxResponseBytes: 1 << 20))
+        } catch {
+            group.shutdown()
+            throw HostServiceError(.network, "cannot create the data-provider client: \(error)")
+        }
+        let metrics = Metrics()
+        let cache = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("plugin-cache")
+        let services = PluginServices(logSink: PluginLogBridge(logger: logger), secrets: secrets)
+        let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
+                                         manifests: FileManifestSource())
+        let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
+                                            metrics: metrics, logger: logger, settings: settings(from: configuration))
+        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger)
+        let server: HTTPServer
+        do {
+            server = try makeServer(configuration, api: api, group: group)
+            try server.start()
+        } catch {
+            client.shutdown()
+            group.shutdown()
+            throw HostServiceError(.listen, "cannot listen on \(configuration.listen.host):\(configuration.listen.port): \(error)")
+        }
+        let service = HostService(api: api, registry: registry, metrics: metrics, pipeline: pipeline, store: store, logger: logger,
+                                  group: group, client: client, secrets: secrets,
+                                  state: State(configuration: configuration, server: server))
+        service.registerGauges()
+        service.watchConnectors(configuration.connectorsDirectory)
+        logger.info("ready", ["url": .string(service.baseURL), "connectors": .array(registry.servingConnectors().map { .string($0.name) }),
+                              "config": .string(configuration.file)])
+        return service
+    }
+
+    /// The bound port.
+    public var port: Int { state.withLock { $0.server.port } }
+
+    /// `https://host:port` (or `http://` with `tls: off`).
+    public var baseURL: String {
+        state.withLock { state in
+            let c = state.configuration
+            let host = c.listen.host.contains(":") ? "[\(c.listen.host)]" : c.listen.host
+            return "\(c.tls == nil ? "http" : "https")://\(host):\(state.server.port)"
+        }
+    }
+
+    /// The configuration in force.
+    public var configuration: HostConfiguration { state.withLock { $0.configuration } }
+
+    /// Apply a new configuration (SIGHUP): secrets, endpoint overrides,
+    /// region and log level at once; limits and TLS by starting a new
+    /// listener on the same port (`SO_REUSEPORT`) and draining the old one;
+    /// then reload the connectors folder. `listen` and `data_dir` need a restart.
+    /// - Throws: ``HostServiceError``; nothing is changed when it throws.
+    public func reload(configuration new: HostConfiguration) async throws(HostServiceError) {
+        let old = configuration
+        guard new.listen == old.listen || (new.listen.host == old.listen.host && new.listen.port == 0) else {
+            throw HostServiceError(.restartRequired, "listen changed from \(old.listen.host):\(old.listen.port) to \(new.listen.host):\(new.listen.port); restart to apply")
+        }
+        guard new.dataDirectory == old.dataDirectory else {
+            throw HostServiceError(.restartRequired, "data_dir changed; restart to apply")
+        }
+        var table: SecretsFile.Table = [:]
+        if let path = new.secretsFile {
+            do { table = try SecretsFile.load(path: path) } catch { throw HostServiceError(.configuration, error.description) }
+        }
+        var replacement: HTTPServer?
+        if new.limits != old.limits || new.tls != old.tls {
+            var listenConfig = new
+            listenConfig.listen.port = port
+            do {
+                let server = try Self.makeServer(listenConfig, api: api, group: group)
+                try server.start()
+                replacement = server
+            } catch {
+                throw HostServiceError(.listen, "cannot apply the new limits or TLS: \(error)")
+            }
+        }
+        secrets.replace(with: table)
+        pipeline.update(Self.settings(from: new))
+        let (retired, connectorsMoved) = state.withLock { state -> (HTTPServer?, Bool) in
+            let moved = state.configuration.connectorsDirectory != new.connectorsDirectory
+            state.configuration = new
+            guard let replacement else { return (nil, moved) }
+            defer { state.server = replacement }
+            return (state.server, moved)
+        }
+        if connectorsMoved {
+            watchConnectors(new.connectorsDirectory)
+        } else {
+            registry.reload(directory: URL(fileURLWithPath: new.connectorsDirectory))
+        }
+        logger.info("reloaded", ["config": .string(new.file), "listener_replaced": .bool(retired != nil),
+                                 "connectors": .array(registry.servingConnectors().map { .string($0.name) })])
+        if let retired { await retired.shutdown(gracePeriod: .seconds(10)) }
+    }
+
+    /// Stop accepting, let in-flight requests finish (at most `gracePeriod`),
+    /// stop watching connectors and close the DP client and loops.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        let (server, watcher, already) = state.withLock { state in
+            defer { state.stopped = true; state.watcher = nil }
+            return (state.server, state.watcher, state.stopped)
+        }
+        guard !already else { return }
+        api.setDraining(true)
+        logger.info("draining", ["grace_ms": .int(gracePeriod.components.seconds * 1000)])
+        watcher?.stop()
+        await server.shutdown(gracePeriod: gracePeriod)
+        client.shutdown()
+        group.shutdown()
+        logger.info("stopped")
+    }
+
+    // MARK: - Wiring
+
+    private func watchConnectors(_ directory: String) {
+        let watcher = registry.watch(directory: URL(fileURLWithPath: directory))
+        let old = state.withLock { state -> DirectoryWatcher? in
+            defer { state.watcher = watcher }
+            return state.watcher
+        }
+        old?.stop()
+        for (file, problem) in registry.fileProblems.sorted(by: { $0.key < $1.key }) {
+            logger.warn("connector manifest refused", ["file": .string(file), "error": .string(problem)])
+        }
+    }
+
+    private func registerGauges() {
+        metrics.gauge("pavilion_open_connections", help: "Client connections open on the API listener.") { [weak self] in
+            guard let self else { return [] }
+            return [([], Double(self.state.withLock { $0.server.counters.openConnections }))]
+        }
+        metrics.gauge("pavilion_connector_state", help: "1 for each connector's current state.", labels: ["connector", "state"]) {
+            [weak self] in
+            guard let self else { return [] }
+            return self.registry.statuses().map { status in
+                let name: String
+                switch status.state {
+                case .loaded: name = "loaded"
+                case .failed: name = "failed"
+                case .draining: name = "draining"
+                }
+                return ([status.name, name], 1)
+            }
+        }
+    }
+
+    static func settings(from configuration: HostConfiguration) -> PipelineSettings {
+        PipelineSettings(policy: VerificationPolicy(hostRegion: configuration.region),
+                         endpointOverrides: configuration.endpointOverrides,
+                         budget: .milliseconds(configuration.limits.requestTimeoutMs))
+    }
+
+    static func makeServer(_ configuration: HostConfiguration, api: HostAPI, group: EventLoopGroup) throws(HTTPServerError) -> HTTPServer {
+        let limits = configuration.limits
+        let tls = configuration.tls.map {
+            TLSConfiguration.server(certificateChainFile: $0.certificate, privateKeyFile: $0.privateKey, clientCAFile: $0.clientCA)
+        }
+        let serverConfig = HTTPServerConfiguration(
+            host: configuration.listen.host, port: configuration.listen.port, tls: tls,
+            limits: HTTPRequestLimits(maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes),
+            headerTimeout: .milliseconds(limits.headerTimeoutMs), idleTimeout: .milliseconds(limits.idleTimeoutMs),
+            // The pipeline answers 504 at its budget; the server's own deadline is a backstop behind it.
+            requestTimeout: .milliseconds(limits.requestTimeoutMs + 5_000))
+        return try HTTPServer(configuration: serverConfig, group: group) { request in await api.handle(request) }
+    }
+}

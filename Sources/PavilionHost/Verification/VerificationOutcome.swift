@@ -1,0 +1,71 @@
+import Foundation
+import PavilionCore
+import PavilionStore
+
+/// A verification's answer as the API returns it.
+public struct VerificationOutcome: Sendable, Hashable {
+    /// How it ended, as the API says it.
+    public enum Status: String, Sendable, Hashable {
+        /// The data provider answered; `claims` holds the requested claims.
+        case completed
+        /// The data provider does not know the subject; `claims` is empty.
+        case notFound = "not_found"
+        /// Stored as failed for another reason (not produced by this host's API).
+        case failed
+    }
+
+    /// The verification id (`vrf_…`).
+    public var id: VerificationID
+    /// The request id of the request that ran it (`nil` when read back later).
+    public var requestID: String?
+    /// How it ended.
+    public var status: Status
+    /// The connector that answered.
+    public var connector: String
+    /// Its version.
+    public var connectorVersion: String
+    /// The region asked (`nil` when read back later: the store does not keep it).
+    public var region: String?
+    /// The minimised claims.
+    public var claims: JSONValue
+    /// When the request arrived.
+    public var createdAt: Date
+
+    /// - Parameters: the fields above.
+    public init(id: VerificationID, requestID: String?, status: Status, connector: String, connectorVersion: String,
+                region: String?, claims: JSONValue, createdAt: Date) {
+        self.id = id
+        self.requestID = requestID
+        self.status = status
+        self.connector = connector
+        self.connectorVersion = connectorVersion
+        self.region = region
+        self.claims = claims
+        self.createdAt = createdAt
+    }
+
+    /// The answer for a stored record.
+    public init(record: VerificationRecord) {
+        let status: Status
+        switch record.status {
+        case .succeeded: status = .completed
+        case .failed where record.errorCode == VerificationPipeline.subjectNotFoundCode: status = .notFound
+        case .failed, .denied: status = .failed
+        }
+        self.init(id: record.id, requestID: nil, status: status, connector: record.connector,
+                  connectorVersion: record.connectorVersion, region: nil, claims: record.result ?? .object([:]),
+                  createdAt: record.createdAt)
+    }
+
+    /// The JSON body.
+    public var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(id.rawValue), "status": .string(status.rawValue), "connector": .string(connector),
+            "connector_version": .string(connectorVersion), "claims": claims,
+            "created_at": .string(Timestamps.rfc3339(createdAt)),
+        ]
+        members["request_id"] = requestID.map(JSONValue.string) ?? .null
+        members["region"] = region.map(JSONValue.string) ?? .null
+        return .object(members)
+    }
+}

@@ -1,0 +1,366 @@
+import Foundation
+import PavilionCore
+import PavilionManifest
+import PavilionPlugins
+import PavilionStore
+import Synchronization
+
+/// Who is asking: the authenticated key and its tenant.
+public struct Caller: Sendable, Hashable {
+    /// The key that authenticated.
+    public var key: APIKey
+    /// The tenant a tenant key acts for; `nil` for an admin key.
+    public var tenant: TenantID? { key.tenantID }
+    /// Whether it is an admin key.
+    public var isAdmin: Bool { key.kind == .admin }
+
+    /// - Parameter key: the authenticated key.
+    public init(key: APIKey) { self.key = key }
+}
+
+/// The settings of the pipeline that a reload may change.
+public struct PipelineSettings: Sendable, Hashable {
+    /// Residency and region preference.
+    public var policy: VerificationPolicy
+    /// connector → region → base URL, replacing the manifest's endpoints.
+    public var endpointOverrides: [String: [String: EndpointURL]]
+    /// The time a whole verification may take, DP rounds included.
+    public var budget: Duration
+
+    /// - Parameters: the fields above.
+    public init(policy: VerificationPolicy = VerificationPolicy(), endpointOverrides: [String: [String: EndpointURL]] = [:],
+                budget: Duration = .seconds(15)) {
+        self.policy = policy
+        self.endpointOverrides = endpointOverrides
+        self.budget = budget
+    }
+}
+
+/// One verification, end to end: choose the connector → policy → validate
+/// the subject → run the connector's exchanges over the transport → validate
+/// the result → minimise → store the verification with its audit record.
+///
+/// Every request that reaches it ends with exactly one audit record: a
+/// verification and its record in one store call, or a record alone for a
+/// refusal or a failure. Audit records and logs hold identifiers and codes,
+/// never subject attributes or claim values.
+public final class VerificationPipeline: Sendable {
+    /// The error code stored for a subject the DP does not know.
+    public static let subjectNotFoundCode = "subject_not_found"
+    /// Most HTTP rounds one exchange may ask for.
+    public static let maxRounds = 16
+
+    private let store: any Store
+    private let connectors: any ConnectorCatalog
+    private let validator: any SubjectValidator
+    private let transport: any ExchangeTransport
+    private let metrics: Metrics
+    private let logger: Logger
+    private let settings: Mutex<PipelineSettings>
+
+    /// - Parameters:
+    ///   - store: where verifications and audit records go.
+    ///   - connectors: the serving connectors.
+    ///   - validator: checks subjects and results against the manifest's schemas.
+    ///   - transport: carries connector requests to DPs.
+    ///   - metrics: counts outcomes and exchange latencies.
+    ///   - logger: for failures (no personal data).
+    ///   - settings: policy, overrides and budget.
+    public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = BasicSchemaValidator(),
+                transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings()) {
+        self.store = store
+        self.connectors = connectors
+        self.validator = validator
+        self.transport = transport
+        self.metrics = metrics
+        self.logger = logger
+        self.settings = Mutex(settings)
+        metrics.counter("pavilion_verifications_total", help: "Verifications by connector and outcome.",
+                        labels: ["connector", "outcome"])
+        metrics.histogram("pavilion_exchange_duration_seconds",
+                          help: "Time spent in connector exchanges (all DP rounds) per verification.", labels: ["connector"])
+    }
+
+    /// Replace the reloadable settings.
+    public func update(_ newSettings: PipelineSettings) { settings.withLock { $0 = newSettings } }
+
+    /// The current settings.
+    public var currentSettings: PipelineSettings { settings.withLock { $0 } }
+
+    /// Run a verification for `caller`.
+    /// - Parameters:
+    ///   - request: the checked request body.
+    ///   - caller: the authenticated tenant key.
+    ///   - requestID: the request's id (logs, audit, DP header).
+    ///   - trace: the trace context to send to the DP.
+    /// - Returns: the answer, stored.
+    /// - Throws: ``APIProblem`` for every refusal and failure (already audited).
+    public func run(_ request: VerificationRequest, caller: Caller, requestID: String,
+                    trace: TraceContext) async throws(APIProblem) -> VerificationOutcome {
+        let startedAt = Date()
+        let started = ContinuousClock.now
+        let current = currentSettings
+        let deadline = started + current.budget
+        guard let tenant = caller.tenant else {
+            throw APIProblem.forbidden("admin keys do not run verifications; use a tenant key")
+        }
+        var audit = AuditEntry(requestID: requestID, keyID: caller.key.id, tenantID: tenant, purpose: request.purpose,
+                               lawfulBasis: request.lawfulBasis, decision: .deny, outcome: "denied",
+                               startedAt: startedAt, finishedAt: startedAt)
+
+        // Connector and policy.
+        let instance: ConnectorInstance
+        let decision: PolicyDecision
+        let region: Manifest.Region
+        do throws(APIProblem) {
+            instance = try await chooseConnector(request, tenant: tenant)
+            let manifest = instance.plugin.manifest
+            audit.connector = manifest.name
+            audit.connectorVersion = manifest.metadata.version
+            audit.dataCategories = Self.categories(of: request.claims, in: manifest)
+            decision = try current.policy.evaluate(manifest: manifest, purpose: request.purpose,
+                                                   lawfulBasis: request.lawfulBasis, jurisdiction: request.jurisdiction)
+            audit.lawfulBasis = decision.lawfulBasis
+            guard let chosen = decision.region else { throw APIProblem(400, "residency_not_allowed", "no region allowed") }
+            region = chosen
+            if let schema = manifest.inputSchema {
+                let violations = validator.validate(request.subject, against: schema)
+                if !violations.isEmpty {
+                    throw APIProblem(400, "invalid_subject",
+                                     "the subject does not match connector '\(manifest.name)''s input schema: "
+                                         + violations.map(\.description).joined(separator: "; "),
+                                     extensions: ["errors": .array(violations.map { v in
+                                         .object(["pointer": .string(v.pointer), "keyword": .string(v.keyword),
+                                                  "message": .string(v.message)])
+                                     })])
+                }
+            }
+        } catch {
+            await finish(audit: audit, problem: error, connector: audit.connector ?? "none")
+            throw error
+        }
+
+        // Exchanges.
+        audit.decision = .permit
+        let manifest = instance.plugin.manifest
+        let exchangeStart = ContinuousClock.now
+        var exchangeResult: Result<JSONValue?, APIProblem>
+        do {
+            exchangeResult = .success(try await runExchange(instance: instance, request: request, tenant: tenant,
+                                                            region: region, requestID: requestID, trace: trace,
+                                                            deadline: deadline, overrides: current.endpointOverrides))
+        } catch {
+            exchangeResult = .failure(error)
+        }
+        let exchangeTime = ContinuousClock.now - exchangeStart
+        metrics.observe("pavilion_exchange_duration_seconds", [manifest.name], Self.seconds(exchangeTime))
+        audit.connectorMilliseconds = Int64(Self.seconds(exchangeTime) * 1000)
+
+        // Result: validate, minimise.
+        var claims: JSONValue = .object([:])
+        let status: VerificationOutcome.Status
+        do throws(APIProblem) {
+            switch exchangeResult {
+            case .failure(let problem): throw problem
+            case .success(nil):
+                status = .notFound
+            case .success(let result?):
+                if let schema = manifest.outputSchema {
+                    let violations = validator.validate(result, against: schema)
+                    if !violations.isEmpty {
+                        logger.warn("connector result breaks its output schema", [
+                            "request_id": .string(requestID), "connector": .string(manifest.name),
+                            "errors": .string(violations.map(\.description).joined(separator: "; ")),
+                        ])
+                        throw APIProblem(502, "connector_error", "connector '\(manifest.name)' returned a result that does not match its output schema")
+                    }
+                }
+                claims = ClaimMinimiser.minimise(result, to: request.claims)
+                status = .completed
+            }
+        } catch {
+            await finish(audit: audit, problem: error, connector: manifest.name)
+            throw error
+        }
+
+        // Store the verification and its audit record together.
+        let id: VerificationID
+        do { id = try VerificationID.generate() } catch {
+            logger.error("cannot generate a verification id", ["request_id": .string(requestID), "error": .string("\(error)")])
+            throw APIProblem.internalError()
+        }
+        let finishedAt = Date()
+        let record = VerificationRecord(id: id, tenantID: tenant, connector: manifest.name,
+                                        connectorVersion: manifest.metadata.version, purpose: request.purpose,
+                                        status: status == .completed ? .succeeded : .failed, createdAt: startedAt,
+                                        finishedAt: finishedAt, result: claims,
+                                        errorCode: status == .completed ? nil : Self.subjectNotFoundCode)
+        audit.outcome = status.rawValue
+        audit.errorCode = record.errorCode
+        audit.finishedAt = max(finishedAt, audit.startedAt)
+        do {
+            _ = try await store.recordVerification(record, audit: audit)
+        } catch {
+            logger.error("cannot store a verification", ["request_id": .string(requestID), "error": .string(error.description)])
+            metrics.increment("pavilion_verifications_total", [manifest.name, "store_error"])
+            throw APIProblem.internalError()
+        }
+        metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
+        return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
+                                   connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
+                                   createdAt: record.createdAt)
+    }
+
+    // MARK: - Stages
+
+    /// The named connector if serving and enabled for the tenant, or the one
+    /// serving, enabled connector that offers every claim asked for.
+    func chooseConnector(_ request: VerificationRequest, tenant: TenantID) async throws(APIProblem) -> ConnectorInstance {
+        let enabled: Set<String>
+        do { enabled = Set(try await store.enabledConnectors(for: tenant)) } catch {
+            logger.error("cannot read enabled connectors", ["tenant": .string(tenant.rawValue), "error": .string(error.description)])
+            throw APIProblem.internalError()
+        }
+        if let name = request.connector {
+            guard enabled.contains(name) else {
+                throw APIProblem(400, "unknown_connector", "no connector '\(name)' is enabled for this tenant")
+            }
+            guard let instance = connectors.connector(named: name) else {
+                throw APIProblem(503, "connector_unavailable", "connector '\(name)' is not loaded right now")
+            }
+            let offered = Set(instance.plugin.manifest.claims.map(\.name))
+            let missing = request.claims.filter { !offered.contains($0) }
+            guard missing.isEmpty else {
+                throw APIProblem(400, "claim_not_offered",
+                                 "connector '\(name)' does not offer: \(missing.joined(separator: ", "))",
+                                 extensions: ["offered": .array(offered.sorted().map(JSONValue.string))])
+            }
+            return instance
+        }
+        let candidates = connectors.servingConnectors().filter { instance in
+            let offered = Set(instance.plugin.manifest.claims.map(\.name))
+            return enabled.contains(instance.name) && request.claims.allSatisfy(offered.contains)
+        }
+        guard let first = candidates.first else {
+            throw APIProblem(400, "claim_not_offered",
+                             "no connector enabled for this tenant offers all of: \(request.claims.joined(separator: ", "))")
+        }
+        guard candidates.count == 1 else {
+            let names = candidates.map(\.name)
+            throw APIProblem(400, "ambiguous_connector",
+                             "several connectors offer these claims; name one in \"connector\": \(names.joined(separator: ", "))",
+                             extensions: ["candidates": .array(names.map(JSONValue.string))])
+        }
+        return first
+    }
+
+    /// Drive the exchange. Returns the result, or `nil` when the DP does not know the subject.
+    private func runExchange(instance: ConnectorInstance, request: VerificationRequest, tenant: TenantID,
+                             region: Manifest.Region, requestID: String, trace: TraceContext,
+                             deadline: ContinuousClock.Instant,
+                             overrides: [String: [String: EndpointURL]]) async throws(APIProblem) -> JSONValue? {
+        let manifest = instance.plugin.manifest
+        guard let baseURL = overrides[manifest.name]?[region.name] ?? region.endpoints.first.flatMap(EndpointURL.init) else {
+            throw APIProblem(503, "connector_unavailable", "connector '\(manifest.name)' has no usable endpoint for region '\(region.name)'")
+        }
+        var query: [String: JSONValue] = [
+            "claims": .array(request.claims.map(JSONValue.string)), "subject": request.subject,
+            "purpose": .string(request.purpose), "jurisdiction": .string(request.jurisdiction.rawValue),
+        ]
+        if let basis = request.lawfulBasis { query["lawful_basis"] = .string(basis) }
+        let exchange = instance.makeExchange()
+        defer { exchange.end() }
+        do {
+            var step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
+                try exchange.begin(query: .object(query), tenant: tenant.rawValue, requestID: requestID)
+            }
+            var rounds = 0
+            while case .request(let outgoing) = step {
+                rounds += 1
+                guard rounds <= Self.maxRounds else {
+                    throw APIProblem(502, "connector_error", "connector '\(manifest.name)' asked for more than \(Self.maxRounds) requests")
+                }
+                let roundMs = outgoing.timeoutMs > 0 ? Int(outgoing.timeoutMs) : manifest.connection.requestTimeoutMs
+                let roundDeadline = min(ContinuousClock.now + .milliseconds(roundMs), deadline)
+                let context = TransportContext(connector: manifest.name, region: region, baseURL: baseURL,
+                                               deadline: roundDeadline, requestID: requestID, trace: trace)
+                let response: HTTPResponse
+                do {
+                    response = try await transport.send(outgoing, context: context)
+                } catch {
+                    logger.warn("data provider exchange failed", [
+                        "request_id": .string(requestID), "connector": .string(manifest.name),
+                        "region": .string(region.name), "error": .string(error.description),
+                    ])
+                    throw Self.problem(for: error, connector: manifest.name)
+                }
+                step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
+                    try exchange.step(response)
+                }
+            }
+            guard case .result(let result) = step else { return nil }
+            return result
+        } catch let failure as ConnectorFailure {
+            if failure.code == .notFound { return nil }
+            logger.warn("connector failed", ["request_id": .string(requestID), "connector": .string(manifest.name),
+                                             "error": .string(failure.description)])
+            throw Self.problem(for: failure, connector: manifest.name)
+        } catch let problem as APIProblem {
+            throw problem
+        } catch {
+            throw APIProblem.internalError()
+        }
+    }
+
+    /// Audit a request that ended without a verification, and count it.
+    private func finish(audit: AuditEntry, problem: APIProblem, connector: String) async {
+        var entry = audit
+        entry.outcome = problem.code
+        entry.errorCode = problem.code
+        entry.finishedAt = max(Date(), entry.startedAt)
+        do { _ = try await store.appendAudit(entry) } catch {
+            logger.error("cannot append an audit record", ["request_id": .string(entry.requestID), "error": .string(error.description)])
+        }
+        metrics.increment("pavilion_verifications_total", [connector, problem.code])
+    }
+
+    // MARK: - Mappings
+
+    /// The problem for a transport failure.
+    static func problem(for error: TransportError, connector: String) -> APIProblem {
+        switch error.code {
+        case .timeout:
+            return APIProblem(504, "upstream_timeout", "the data provider behind '\(connector)' did not answer in time")
+        case .shutdown:
+            return APIProblem(503, "connector_unavailable", "the host is shutting down")
+        case .unreachable, .badResponse, .responseTooLarge:
+            return APIProblem(502, "upstream_error", "the data provider behind '\(connector)' could not be reached or gave no valid answer")
+        }
+    }
+
+    /// The problem for a connector's failure.
+    static func problem(for failure: ConnectorFailure, connector: String) -> APIProblem {
+        switch failure.code {
+        case .invalidInput:
+            return APIProblem(400, "invalid_subject", "connector '\(connector)' refused the subject's attributes")
+        case .badResponse, .upstream:
+            return APIProblem(502, "upstream_error", "the data provider behind '\(connector)' answered with an error")
+        case .unsupported:
+            return APIProblem(400, "claim_not_offered", "connector '\(connector)' cannot answer this request")
+        case .state:
+            return APIProblem(503, "connector_unavailable", "connector '\(connector)' is being replaced; retry")
+        case .notFound, .noMemory, .host, .internal, .invalidResult, .invalidRequest, .unknownStatus:
+            return APIProblem(502, "connector_error", "connector '\(connector)' failed (\(failure.code.rawValue))")
+        }
+    }
+
+    static func categories(of claims: [String], in manifest: Manifest) -> [String] {
+        let wanted = Set(claims)
+        return Array(Set(manifest.claims.filter { wanted.contains($0.name) }.flatMap(\.dataCategories))).sorted()
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (s, atto) = duration.components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,50 @@
+import PavilionCore
+import PavilionHost
+import XCTest
+
+final class BasicSchemaValidatorTests: XCTestCase {
+    private let validator = BasicSchemaValidator()
+    private func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
+
+    func testTheCamaraInputSchema() throws {
+        let schema = try json(#"""
+            {"type":"object","required":["phone_number"],"additionalProperties":false,
+             "properties":{"phone_number":{"type":"string","pattern":"^\\+[1-9][0-9]{4,14}$"},"name":{"type":"string"},
+                           "birthdate":{"type":"string","format":"date"},
+                           "address":{"type":"object","properties":{"locality":{"type":"string"}}}}}
+            """#)
+        XCTAssertEqual(validator.validate(try json(#"{"phone_number":"+34629255833","name":"Ada","birthdate":"1990-01-01"}"#), against: schema), [])
+        let problems = validator.validate(try json(#"{"phone_number":"0034","ssn":"123","address":{"locality":7}}"#), against: schema)
+        XCTAssertEqual(problems.map(\.description), [
+            "/address/locality: must be string, not integer",
+            "/phone_number: does not match the pattern ^\\+[1-9][0-9]{4,14}$",
+            "/ssn: is not an allowed member",
+        ])
+        XCTAssertEqual(validator.validate(try json("{}"), against: schema).map(\.keyword), ["required"])
+        XCTAssertEqual(validator.validate(try json("[]"), against: schema).map(\.keyword), ["type"])
+    }
+
+    func testViolationsNeverQuoteTheValue() throws {
+        let schema = try json(#"{"type":"object","properties":{"name":{"type":"string","maxLength":3,"enum":["Bob"]}}}"#)
+        let problems = validator.validate(try json(#"{"name":"Ada Lovelace"}"#), against: schema)
+        XCTAssertEqual(Set(problems.map(\.keyword)), ["enum", "maxLength"])
+        XCTAssertFalse(problems.map(\.description).joined().contains("Ada"))
+    }
+
+    func testOutputSchemasWithAdditionalPropertiesSchemaAndEnum() throws {
+        let schema = try json(#"{"type":"object","additionalProperties":{"enum":["true","false","not_available",true,false]}}"#)
+        XCTAssertEqual(validator.validate(try json(#"{"a":"true","b":false}"#), against: schema), [])
+        XCTAssertEqual(validator.validate(try json(#"{"a":"maybe"}"#), against: schema).map(\.pointer), ["/a"])
+    }
+
+    func testLengthsCountCharactersAndIntegersAreNumbers() throws {
+        let schema = try json(#"{"type":"object","properties":{"s":{"type":"string","minLength":2},"n":{"type":"number"},"i":{"type":["integer","null"]}}}"#)
+        XCTAssertEqual(validator.validate(try json(#"{"s":"éé","n":3,"i":null}"#), against: schema), [])
+        XCTAssertEqual(validator.validate(try json(#"{"s":"é","i":1.5}"#), against: schema).map(\.keyword), ["type", "minLength"])
+    }
+
+    func testPointersEscapeSlashAndTilde() throws {
+        let schema = try json(#"{"type":"object","additionalProperties":false}"#)
+        XCTAssertEqual(validator.validate(try json(#"{"a/b~c":1}"#), against: schema).map(\.pointer), ["/a~1b~0c"])
+    }
+}
