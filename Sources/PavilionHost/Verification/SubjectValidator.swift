@@ -22,8 +22,8 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The validation stage's seam: checks a JSON instance against a JSON
-/// Schema (2020-12) from a manifest. `PavilionData`'s full validator will
-/// conform to this; until then ``BasicSchemaValidator`` does.
+/// Schema (2020-12) from a manifest; ``JSONSchemaSubjectValidator`` is the
+/// implementation the service uses.
 public protocol SubjectValidator: Sendable {
     /// Check `instance` against `schema`.
     /// - Returns: every violation found; empty when valid.

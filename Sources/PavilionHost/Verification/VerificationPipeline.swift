@@ -66,7 +66,7 @@ public final class VerificationPipeline: Sendable {
     ///   - metrics: counts outcomes and exchange latencies.
     ///   - logger: for failures (no personal data).
     ///   - settings: policy, overrides and budget.
-    public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = BasicSchemaValidator(),
+    public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = JSONSchemaSubjectValidator(),
                 transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings()) {
         self.store = store
         self.connectors = connectors

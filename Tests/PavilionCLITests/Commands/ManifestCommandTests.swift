@@ -53,6 +53,20 @@ final class ManifestCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("error: cannot read library"), result.stdout)
     }
 
+    func testLintReportsAnInputSchemaThatIsNotAValidJSONSchema() throws {
+        let workspace = try Workspace.shipped(["echo"])
+        defer { workspace.remove() }
+        let manifest = workspace.connectors.appendingPathComponent("echo.yaml")
+        var text = try String(contentsOf: manifest, encoding: .utf8)
+        let original = "  schemas:\n    input:\n      type: object\n"
+        XCTAssertTrue(text.contains(original), "echo.yaml's input schema changed; update this test")
+        text = text.replacingOccurrences(of: original, with: original + "      minProperties: many\n")
+        try Data(text.utf8).write(to: manifest)
+        let result = try workspace.pavilion(["manifest", "lint", "connectors.d/echo.yaml"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("spec.schemas.input is not a valid JSON Schema 2020-12"), result.stdout)
+    }
+
     func testPinRewritesOnlyTheHash() throws {
         let workspace = try Workspace.shipped(["echo"])
         defer { workspace.remove() }

@@ -2,8 +2,8 @@ import PavilionCore
 import PavilionHost
 import XCTest
 
-final class BasicSchemaValidatorTests: XCTestCase {
-    private let validator = BasicSchemaValidator()
+final class JSONSchemaSubjectValidatorTests: XCTestCase {
+    private let validator = JSONSchemaSubjectValidator()
     private func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
 
     func testTheCamaraInputSchema() throws {
@@ -16,9 +16,9 @@ final class BasicSchemaValidatorTests: XCTestCase {
         XCTAssertEqual(validator.validate(try json(#"{"phone_number":"+34629255833","name":"Ada","birthdate":"1990-01-01"}"#), against: schema), [])
         let problems = validator.validate(try json(#"{"phone_number":"0034","ssn":"123","address":{"locality":7}}"#), against: schema)
         XCTAssertEqual(problems.map(\.description), [
-            "/address/locality: must be string, not integer",
-            "/phone_number: does not match the pattern ^\\+[1-9][0-9]{4,14}$",
-            "/ssn: is not an allowed member",
+            "/address/locality: expected string, found integer",
+            "/phone_number: value does not satisfy 'pattern'",
+            "/ssn: is not an allowed property",
         ])
         XCTAssertEqual(validator.validate(try json("{}"), against: schema).map(\.keyword), ["required"])
         XCTAssertEqual(validator.validate(try json("[]"), against: schema).map(\.keyword), ["type"])
@@ -41,6 +41,13 @@ final class BasicSchemaValidatorTests: XCTestCase {
         let schema = try json(#"{"type":"object","properties":{"s":{"type":"string","minLength":2},"n":{"type":"number"},"i":{"type":["integer","null"]}}}"#)
         XCTAssertEqual(validator.validate(try json(#"{"s":"éé","n":3,"i":null}"#), against: schema), [])
         XCTAssertEqual(validator.validate(try json(#"{"s":"é","i":1.5}"#), against: schema).map(\.keyword), ["type", "minLength"])
+    }
+
+    func testFormatIsAssertedAndAnInvalidSchemaIsOneViolation() throws {
+        let schema = try json(#"{"type":"object","properties":{"birthdate":{"type":"string","format":"date"}}}"#)
+        XCTAssertEqual(validator.validate(try json(#"{"birthdate":"1990-02-30"}"#), against: schema).map(\.keyword), ["format"])
+        let broken = try json(#"{"type":"object","properties":{"x":{"minLength":"two"}}}"#)
+        XCTAssertEqual(validator.validate(try json("{}"), against: broken).map(\.keyword), ["$schema"])
     }
 
     func testPointersEscapeSlashAndTilde() throws {
