@@ -17,13 +17,16 @@ enum ServeCommand {
     static let drainPeriod: Duration = .seconds(10)
 
     static func run(_ words: [String]) throws -> Int32 {
-        let args = try Arguments(words, flags: ["dev"], options: ["config", "data"])
+        let args = try Arguments(words, flags: ["dev"], options: ["config", "data", "connectors", "port"])
         if args.flag("dev") {
-            Output.err("pavilion: serve --dev is not available in this build yet; use serve --config FILE")
-            return 2
+            guard args.option("config") == nil, args.positional.isEmpty else {
+                throw UsageError("serve --dev takes --data DIR, --connectors DIR and --port N, not --config")
+            }
+            return try DevServe.run(args)
         }
-        guard let path = args.option("config"), args.positional.isEmpty else {
-            throw UsageError("serve needs --config FILE")
+        guard let path = args.option("config"), args.positional.isEmpty,
+              args.option("data") == nil, args.option("connectors") == nil, args.option("port") == nil else {
+            throw UsageError("serve needs --config FILE (or --dev)")
         }
         let configuration: HostConfiguration
         do { configuration = try HostConfiguration.load(path: path) } catch {
@@ -40,12 +43,22 @@ enum ServeCommand {
     }
 
     /// Start the service and block until SIGTERM or SIGINT has drained it.
+    /// - Parameter onReady: called once the service listens (dev mode writes
+    ///   dev.json and prints its example there); an error stops the service.
     /// - Returns: the exit status: 0 after a clean drain, 1 when it could not start.
-    static func serve(configuration: HostConfiguration, store: any Store, logger: Logger) -> Int32 {
+    static func serve(configuration: HostConfiguration, store: any Store, logger: Logger,
+                      onReady: (HostService) throws -> Void = { _ in }) -> Int32 {
         for sig in [SIGHUP, SIGTERM, SIGINT] { signal(sig, SIG_IGN) }
         let service: HostService
         do { service = try HostService.start(configuration: configuration, store: store, logger: logger) } catch {
             logger.error("cannot start", ["error": .string(error.description)])
+            return 1
+        }
+        do {
+            try onReady(service)
+        } catch {
+            logger.error("cannot start", ["error": .string("\(error)")])
+            Blocking.wait { await service.shutdown(gracePeriod: .seconds(1)) }
             return 1
         }
         let queue = DispatchQueue(label: "pavilion.serve.signals")

@@ -20,6 +20,18 @@ enum Blocking {
     }
 }
 
+extension Blocking {
+    /// Run `body` to completion while the calling thread waits.
+    static func wait(_ body: @escaping @Sendable () async -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await body()
+            done.signal()
+        }
+        done.wait()
+    }
+}
+
 /// The one result handed from the task to the waiting thread.
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
     // @unchecked: every access holds `lock`.

@@ -1,0 +1,91 @@
+import Foundation
+import PavilionCore
+import PavilionTestSupport
+import XCTest
+
+/// `pavilion serve --dev`: a newcomer's first minute. The printed curl
+/// command works as printed, dev.json's examples work, and a second start
+/// reuses the same data and keys.
+final class DevModeTests: XCTestCase {
+    /// A running `serve --dev`, with what it printed so far.
+    private final class DevServer: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var out = Data()
+
+        init(data: URL, connectors: URL) throws {
+            process.executableURL = TestEnvironment.pavilionBinary
+            process.arguments = ["serve", "--dev", "--data", data.path, "--connectors", connectors.path, "--port", "0"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let chunk = handle.availableData
+                self?.lock.withLock { self?.out.append(chunk) }
+            }
+            try process.run()
+        }
+
+        var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+
+        /// Wait (bounded) until the curl example has been printed.
+        func waitUntilReady(timeout: TimeInterval = 60) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline, process.isRunning {
+                if stdout.contains("/v1/verifications\n") { return true }
+                RunLoop.current.run(until: Date().addingTimeInterval(0.05))
+            }
+            return false
+        }
+
+        func stop() -> Int32 {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    func testPrintedCurlCommandWorksAsPrintedAndASecondStartReusesTheData() throws {
+        let workspace = try Workspace.shipped()
+        defer { workspace.remove() }
+        let data = workspace.root.appendingPathComponent(".pavilion")
+
+        let first = try DevServer(data: data, connectors: workspace.connectors)
+        defer { _ = first.stop() }
+        XCTAssertTrue(first.waitUntilReady(), "no curl example printed: \(first.stdout)")
+        let printed = first.stdout
+        let command = try XCTUnwrap(printed.range(of: "curl ").map { String(printed[$0.lowerBound...]) })
+        let result = try TestEnvironment.run(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let answer = try parseJSON(result.stdout)
+        XCTAssertEqual(answer["status"], "completed", result.stdout)
+        XCTAssertEqual(answer["claims"], ["age_over_18": true], "only the requested claim, never the birth date")
+
+        let dev = try parseJSON(String(contentsOf: data.appendingPathComponent("dev.json"), encoding: .utf8))
+        for key in ["base_url", "ca_file", "admin_key", "tenant", "tenant_key"] {
+            XCTAssertNotNil(dev[key]?.stringValue, "dev.json lacks \(key)")
+        }
+        let examples = try XCTUnwrap(dev["examples"]?.arrayValue)
+        XCTAssertEqual(Set(examples.compactMap { $0["connector"]?.stringValue }), ["echo", "camara-kyc-match", "fhir-patient"])
+        for example in examples {
+            let request = try XCTUnwrap(example["request"])
+            let run = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/curl"), [
+                "-sS", "--cacert", dev["ca_file"]?.stringValue ?? "", "-H", "Authorization: Bearer \(dev["tenant_key"]?.stringValue ?? "")",
+                "-H", "Content-Type: application/json", "-d", request.serialized,
+                "\(dev["base_url"]?.stringValue ?? "")/v1/verifications",
+            ])
+            XCTAssertEqual(try parseJSON(run.stdout)["status"], "completed", "\(example.serialized): \(run.stdout)")
+        }
+        XCTAssertEqual(first.stop(), 0, "SIGTERM drains and exits 0")
+
+        let second = try DevServer(data: data, connectors: workspace.connectors)
+        defer { _ = second.stop() }
+        XCTAssertTrue(second.waitUntilReady(), "second start printed no example: \(second.stdout)")
+        let again = try parseJSON(String(contentsOf: data.appendingPathComponent("dev.json"), encoding: .utf8))
+        XCTAssertEqual(again["tenant_key"], dev["tenant_key"])
+        XCTAssertEqual(again["admin_key"], dev["admin_key"])
+        XCTAssertEqual(second.stop(), 0)
+        let audit = try TestEnvironment.pavilion(["audit", "verify", "--data", data.path])
+        XCTAssertEqual(audit.status, 0, audit.stdout + audit.stderr)
+    }
+}
