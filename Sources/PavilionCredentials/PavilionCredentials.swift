@@ -1,0 +1,1 @@
+// Credentials: filled by the credentials issue.

@@ -1,0 +1,1 @@
+// PKCS#11 signer: filled by the credentials issue.
