@@ -13,8 +13,7 @@ final class ServiceCrashSafetyTests: XCTestCase {
     private static let killAfter = 60
 
     func testKillNineUnderLoadKeepsEveryAcknowledgedVerificationAndAnIntactAuditTrail() throws {
-        let harness = try ServiceHarness.start(ServiceHarness.Options(maxBodyBytes: 65536, maxHeaderBytes: 16384,
-                                                                      requestTimeoutMs: 15000))
+        let harness = try ServiceHarness.start()
         var batches: [CurlBatch] = []
         defer {
             batches.forEach { $0.cancel() }

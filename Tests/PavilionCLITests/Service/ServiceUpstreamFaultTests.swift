@@ -5,6 +5,13 @@ import XCTest
 /// A data provider that misbehaves gives the caller a 502 or 504 problem,
 /// never a crash; faults are set on the simulator through its control API.
 final class ServiceUpstreamFaultTests: ServiceTestCase {
+    /// A short verification budget, so that the stall test is quick.
+    override class var harnessOptions: ServiceHarness.Options {
+        var options = ServiceHarness.Options()
+        options.requestTimeoutMs = 2000
+        return options
+    }
+
     func testGarbageFromTheDataProviderIs502Problem() throws {
         try harness.setFaults("camara", #"{"garbage":true,"paths":["/kyc-match/"]}"#)
         defer { try? harness.setFaults("camara", "{}") }

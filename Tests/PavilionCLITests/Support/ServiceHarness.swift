@@ -22,8 +22,10 @@ final class ServiceHarness: @unchecked Sendable {
         var maxBodyBytes = 4096
         /// `limits.max_header_bytes` (431 above).
         var maxHeaderBytes = 4096
-        /// `limits.request_timeout_ms`: the verification budget.
-        var requestTimeoutMs = 2000
+        /// `limits.request_timeout_ms`: the verification budget; the
+        /// default's 15 s, so that a loaded machine does not turn a happy
+        /// path into a 504. Tests of the deadline shorten it.
+        var requestTimeoutMs = 15_000
     }
 
     /// A running `pavilion simulate` child.
