@@ -9,9 +9,10 @@ final class ServiceTLSTests: ServiceTestCase {
     private func sClient(_ version: String) throws -> TestEnvironment.ProcessResult {
         // SECLEVEL=0 lets this client offer TLS 1.1 at all (OpenSSL 3
         // refuses it by default), so a failure is the server's refusal.
-        try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/openssl"),
-                                ["s_client", "-connect", hostPort, version, "-cipher", "DEFAULT:@SECLEVEL=0",
-                                 "-CAfile", harness.caFile.path, "-verify_return_error"])
+        let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        return try TestEnvironment.run(URL(fileURLWithPath: try XCTUnwrap(openssl, "openssl is not installed (script/deps)")),
+                                       ["s_client", "-connect", hostPort, version, "-cipher", "DEFAULT:@SECLEVEL=0",
+                                        "-CAfile", harness.caFile.path, "-verify_return_error"])
     }
 
     func testTLS12HandshakeSucceeds() throws {

@@ -208,9 +208,6 @@ final class ServiceHarness: @unchecked Sendable {
         child.forceStop()
     }
 
-    /// The server's stderr lines so far (all of them, across restarts of this harness's current server).
-    var serverLog: [String] { server?.stderr.lines ?? [] }
-
     /// Stop the server and the simulators, then remove the folder.
     func shutdown() {
         stopServer()
