@@ -57,8 +57,8 @@ final class ServiceOperationsTests: ServiceTestCase {
     func testTraceparentIsContinuedToTheDataProvider() throws {
         // The simulators' /_sim/stats count requests by path and faults by
         // name; they do not record request headers, so what reached the DP
-        // cannot be observed from outside. Covered in-process by
-        // PavilionHostTests (TraceAndEndpointTests).
+        // cannot be observed from outside. Covered in-process, against a
+        // recording DP, by PavilionHostTests' VerificationAPITests.
         throw XCTSkip("the DP simulators do not record request headers (traceparent)")
     }
 }
