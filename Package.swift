@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
                                                               "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
                                                               "PavilionCrypto", "PavilionCore"]),
-        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore"]),
+        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore", "PavilionCrypto"]),
     ]
 )

@@ -1,0 +1,50 @@
+import Foundation
+import PavilionCore
+import XCTest
+
+/// The happy path of each shipped connector through the real binary, over
+/// TLS, against the real simulators; and reading a verification back.
+final class ServiceVerificationTests: ServiceTestCase {
+    func testEchoVerificationCompletesAndCanBeReadBack() throws {
+        let response = try verify(Self.echoBody)
+        XCTAssertEqual(response.status, 200, response.summary)
+        XCTAssertEqual(response.json?["status"], "completed")
+        XCTAssertEqual(response.json?["connector"], "echo")
+        XCTAssertEqual(response.json?["claims"], ["echo": true])
+        try assertReadBack(response)
+    }
+
+    func testCamaraKYCMatchAnswersExactlyTheRequestedClaims() throws {
+        let response = try verify(Self.camaraBody)
+        XCTAssertEqual(response.status, 200, response.summary)
+        XCTAssertEqual(response.json?["status"], "completed")
+        XCTAssertEqual(response.json?["region"], "eu-west")
+        XCTAssertEqual(response.json?["claims"], ["given_name_match": "true", "birthdate_match": "true", "email_match": "true"])
+        try assertReadBack(response)
+    }
+
+    func testFHIRPatientAnswersAgeOver18AndNeverTheBirthDate() throws {
+        let response = try verify(Self.fhirBody)
+        XCTAssertEqual(response.status, 200, response.summary)
+        XCTAssertEqual(response.json?["status"], "completed")
+        XCTAssertEqual(response.json?["claims"], ["age_over_18": true])
+        XCTAssertFalse(response.body.contains("1990"), response.body)
+        XCTAssertFalse(response.body.lowercased().contains("birth"), response.body)
+        let stored = try assertReadBack(response)
+        XCTAssertFalse(stored.body.contains("1990"), stored.body)
+        XCTAssertFalse(stored.body.lowercased().contains("birth"), stored.body)
+    }
+
+    /// `GET /v1/verifications/{id}` returns what the POST answered.
+    @discardableResult
+    private func assertReadBack(_ created: Curl.Response, file: StaticString = #filePath, line: UInt = #line) throws -> Curl.Response {
+        let id = try XCTUnwrap(created.json?["id"]?.stringValue, created.summary, file: file, line: line)
+        let read = try harness.curl.get("/v1/verifications/\(id)", key: harness.acmeKey)
+        XCTAssertEqual(read.status, 200, read.summary, file: file, line: line)
+        XCTAssertEqual(read.json?["id"]?.stringValue, id, file: file, line: line)
+        XCTAssertEqual(read.json?["status"], created.json?["status"], file: file, line: line)
+        XCTAssertEqual(read.json?["connector"], created.json?["connector"], file: file, line: line)
+        XCTAssertEqual(read.json?["claims"], created.json?["claims"], file: file, line: line)
+        return read
+    }
+}
