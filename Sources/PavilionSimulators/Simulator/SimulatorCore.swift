@@ -26,7 +26,7 @@ final class SimulatorCore: Sendable {
     /// Answer one request: control API, or provider API with faults.
     func handle(_ request: HTTPServerRequest) async -> HTTPServerResponse {
         if request.path == "/_sim" || request.path.hasPrefix("/_sim/") { return control(request) }
-        stats.request(path: request.path)
+        stats.request(path: request.path, traceparent: request.headers["traceparent"])
         let decision = injector.decide(path: request.path)
         if decision.latencyMs > 0 {
             stats.fault("latency")

@@ -10,11 +10,15 @@ public struct SimulatorStats: Sendable, Hashable {
     /// Faults applied, by name: `latency`, `stall`, `reset`, `error`
     /// (from `errorRate`), `status`, `garbage`.
     public var faults: [String: Int]
+    /// The `traceparent` header of the last provider request that carried
+    /// one: shows that a caller's trace reached the data provider.
+    public var lastTraceparent: String?
 
     /// - Parameters: the fields above.
-    public init(requests: [String: Int] = [:], faults: [String: Int] = [:]) {
+    public init(requests: [String: Int] = [:], faults: [String: Int] = [:], lastTraceparent: String? = nil) {
         self.requests = requests
         self.faults = faults
+        self.lastTraceparent = lastTraceparent
     }
 
     /// All provider requests received.
@@ -26,6 +30,7 @@ public struct SimulatorStats: Sendable, Hashable {
             "total": .int(Int64(totalRequests)),
             "requests": .object(requests.mapValues { .int(Int64($0)) }),
             "faults": .object(faults.mapValues { .int(Int64($0)) }),
+            "last_traceparent": lastTraceparent.map(JSONValue.string) ?? .null,
         ])
     }
 }
@@ -35,8 +40,9 @@ final class StatsRecorder: Sendable {
     static let maxPaths = 256
     private let stats = Mutex(SimulatorStats())
 
-    func request(path: String) {
+    func request(path: String, traceparent: String? = nil) {
         stats.withLock { s in
+            if let traceparent { s.lastTraceparent = String(traceparent.prefix(128)) }
             if s.requests[path] == nil, s.requests.count >= Self.maxPaths {
                 s.requests["(other)", default: 0] += 1
             } else {

@@ -55,10 +55,15 @@ final class ServiceOperationsTests: ServiceTestCase {
     }
 
     func testTraceparentIsContinuedToTheDataProvider() throws {
-        // The simulators' /_sim/stats count requests by path and faults by
-        // name; they do not record request headers, so what reached the DP
-        // cannot be observed from outside. Covered in-process, against a
-        // recording DP, by PavilionHostTests' VerificationAPITests.
-        throw XCTSkip("the DP simulators do not record request headers (traceparent)")
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let parent = "00-\(trace)-00f067aa0ba902b7-01"
+        let answer = try verify(Self.echoBody, headers: ["traceparent: \(parent)"])
+        XCTAssertEqual(answer.status, 200, answer.summary)
+        let stats = try harness.simulatorControl("echo").get("/_sim/stats")
+        let seen = try XCTUnwrap(stats.json?["last_traceparent"]?.stringValue, stats.body)
+        let fields = seen.split(separator: "-").map(String.init)
+        XCTAssertEqual(fields.count, 4, seen)
+        XCTAssertEqual(fields[1], trace, "the caller's trace id reaches the DP")
+        XCTAssertNotEqual(fields[2], "00f067aa0ba902b7", "with Pavilion's own span id as the parent")
     }
 }
