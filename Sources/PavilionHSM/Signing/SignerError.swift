@@ -23,6 +23,8 @@ public struct SignerError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedAlgorithm = Code("unsupportedAlgorithm")
         /// A stored key file is corrupt, tampered with, or sealed under another master key.
         public static let keyStoreCorrupt = Code("keyStoreCorrupt")
+        /// A key file was sealed under a different master key.
+        public static let wrongMasterKey = Code("wrongMasterKey")
         /// The master key is missing or malformed.
         public static let masterKeyUnavailable = Code("masterKeyUnavailable")
         /// Reading or writing a key file failed.
