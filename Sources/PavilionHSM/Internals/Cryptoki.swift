@@ -147,12 +147,6 @@ final class Cryptoki: @unchecked Sendable {
         })
     }
 
-    /// `C_Logout(session)`.
-    func logout(_ session: UInt) -> PKCS11ReturnValue {
-        guard let f = list.pointee.C_Logout else { return missing("C_Logout") }
-        return PKCS11ReturnValue(rawValue: f(CK_SESSION_HANDLE(session)))
-    }
-
     // MARK: - Objects
 
     /// `C_FindObjectsInit` / `C_FindObjects` / `C_FindObjectsFinal` over `template`.

@@ -42,7 +42,8 @@ final class SessionPool: @unchecked Sendable {
         let cryptoki = module.loaded.cryptoki
         anchor = try cryptoki.openSession(slot: slotID, readWrite: false).get()
         let rv = cryptoki.login(anchor, pin: pin)
-        // Another pool of this process may already have logged in to the token.
+        // Another pool of this process may already have logged in to the
+        // token; the login is shared (PKCS #11 §5.6), so that is success.
         guard rv.isOK || rv.name == "CKR_USER_ALREADY_LOGGED_IN" else {
             _ = cryptoki.closeSession(anchor)
             throw .call("C_Login", rv, "token in slot \(slotID)")
@@ -52,9 +53,9 @@ final class SessionPool: @unchecked Sendable {
     deinit {
         let cryptoki = module.loaded.cryptoki
         for session in idle { _ = cryptoki.closeSession(session) }
-        // Closing the last session logs the user out; C_Logout first says so
-        // plainly, and fails harmlessly if another pool still holds sessions.
-        _ = cryptoki.logout(anchor)
+        // No C_Logout: login state belongs to the application, so it would
+        // also log out another pool on the same token. The token logs out by
+        // itself when the application's last session on it closes.
         _ = cryptoki.closeSession(anchor)
     }
 

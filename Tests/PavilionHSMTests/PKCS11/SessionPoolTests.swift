@@ -35,6 +35,19 @@ final class SessionPoolTests: XCTestCase {
         }
     }
 
+    func testClosingOneTokenLeavesAnotherOnTheSameTokenLoggedIn() throws {
+        let hsm = try SoftHSMFixture()
+        defer { hsm.remove() }
+        let keeper = try hsm.openToken()
+        let signer = try HSMSigner.generate(in: keeper, label: "issuer-es256", algorithm: .es256)
+        do {
+            let other = try hsm.openToken()
+            XCTAssertNoThrow(try HSMSigner(token: other, label: "issuer-es256").sign([1]))
+        }
+        // `other` is gone with its sessions; the login `keeper` relies on is not.
+        XCTAssertEqual(try signer.sign([2]).count, 64)
+    }
+
     func testExhaustedPoolTimesOut() throws {
         let hsm = try SoftHSMFixture()
         defer { hsm.remove() }
