@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CDL"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CPKCS11"),
 
         // Host modules, lowest first.
         .target(name: "PavilionCore"),
@@ -36,7 +37,7 @@ let package = Package(
         .target(name: "PavilionStore", dependencies: ["PavilionCore", "PavilionCrypto", "CSQLite"]),
         .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
         .target(name: "PavilionData", dependencies: ["PavilionCore"]),
-        .target(name: "PavilionHSM", dependencies: ["PavilionCore", "PavilionCrypto", "CDL"]),
+        .target(name: "PavilionHSM", dependencies: ["PavilionCore", "PavilionCrypto", "CDL", "CPKCS11"]),
         .target(name: "PavilionCredentials", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionHSM"]),
         .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet"]),
         .target(name: "PavilionHost", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",

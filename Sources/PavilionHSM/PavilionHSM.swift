@@ -1,1 +1,0 @@
-// PKCS#11 signer: filled by the credentials issue.
