@@ -14,6 +14,11 @@
 #include <openssl/bn.h>
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/kdf.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
 
 /* OpenSSL spells these as function-like macros or as option bit macros with
  * casts, which Swift cannot import. Each inline function calls the macro and
@@ -53,5 +58,9 @@ static inline int pv_X509_NAME_print_rfc2253(BIO *bio, const X509_NAME *name) {
 }
 
 static inline void pv_OPENSSL_free(void *p) { OPENSSL_free(p); }
+
+/* EVP_PKEY_fromdata selections are macros built from OR-ed macros. */
+static inline int pv_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
+static inline int pv_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
 
 #endif

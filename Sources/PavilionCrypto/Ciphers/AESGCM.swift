@@ -1,60 +1,63 @@
-/// AES in Galois/Counter Mode (NIST SP 800-38D) through OpenSSL's EVP
-/// interface: authenticated encryption with associated data.
-///
-/// Keys are 32 bytes (AES-256; 16-byte AES-128 keys are accepted for test
-/// vectors), nonces 12 bytes, tags 16 bytes appended to the ciphertext. A
-/// nonce must never repeat under one key: draw it from ``SecureRandom``.
+/// AES-GCM (NIST SP 800-38D) with 96-bit nonces and 128-bit tags, through
+/// OpenSSL's `EVP_aes_*_gcm`.
 public enum AESGCM {
-    /// The nonce length, 96 bits.
+    /// The nonce length in bytes.
     public static let nonceLength = 12
-    /// The tag length, 128 bits.
+    /// The tag length in bytes.
     public static let tagLength = 16
 
-    /// Encrypt and authenticate `plaintext`, and authenticate `aad`.
+    /// The output of ``seal(_:key:nonce:authenticating:)``.
+    public struct SealedBox: Sendable, Hashable {
+        /// The 12-byte nonce.
+        public var nonce: [UInt8]
+        /// The ciphertext, as long as the plaintext.
+        public var ciphertext: [UInt8]
+        /// The 16-byte authentication tag.
+        public var tag: [UInt8]
+
+        /// - Parameters:
+        ///   - nonce: the nonce.
+        ///   - ciphertext: the ciphertext.
+        ///   - tag: the tag.
+        public init(nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {
+            self.nonce = nonce
+            self.ciphertext = ciphertext
+            self.tag = tag
+        }
+    }
+
+    /// Encrypt and authenticate `plaintext`.
     /// - Parameters:
     ///   - plaintext: the bytes to encrypt.
-    ///   - key: 32 bytes (or 16).
-    ///   - nonce: 12 bytes, unique under `key`.
-    ///   - aad: bytes to authenticate but not encrypt.
-    /// - Returns: `ciphertext || tag`, 16 bytes longer than `plaintext`.
-    /// - Throws: ``CryptoError`` for a wrong key or nonce length, or when OpenSSL fails.
-    public static func seal(_ plaintext: [UInt8], key: [UInt8], nonce: [UInt8], aad: [UInt8] = []) throws(CryptoError) -> [UInt8] {
-        try check(key: key, nonce: nonce)
-        guard let sealed = try OpenSSL.aesGCM(encrypt: true, key: key, nonce: nonce, aad: aad, input: plaintext, tag: []) else {
-            throw CryptoError(call: "EVP_EncryptFinal_ex", reason: "AES-GCM encryption gave no output")
-        }
-        return sealed.output + sealed.tag
-    }
-
-    /// Check and decrypt what ``seal(_:key:nonce:aad:)`` made.
-    /// - Parameters:
-    ///   - sealed: `ciphertext || tag`.
-    ///   - key: the key it was sealed with.
-    ///   - nonce: the nonce it was sealed with.
-    ///   - aad: the associated data it was sealed with.
-    /// - Returns: the plaintext; the caller wipes it if secret.
-    /// - Throws: ``CryptoError`` with call `EVP_DecryptFinal_ex` and reason
-    ///   "authentication failed" when the tag does not match (wrong key,
-    ///   nonce or AAD, or altered bytes), or for bad lengths and OpenSSL failures.
-    public static func open(_ sealed: [UInt8], key: [UInt8], nonce: [UInt8], aad: [UInt8] = []) throws(CryptoError) -> [UInt8] {
-        try check(key: key, nonce: nonce)
-        guard sealed.count >= tagLength else {
-            throw CryptoError(call: "EVP_DecryptInit_ex", reason: "sealed box of \(sealed.count) bytes is shorter than its tag")
-        }
-        let ciphertext = Array(sealed.dropLast(tagLength))
-        let tag = Array(sealed.suffix(tagLength))
-        guard let opened = try OpenSSL.aesGCM(encrypt: false, key: key, nonce: nonce, aad: aad, input: ciphertext, tag: tag) else {
-            throw CryptoError(call: "EVP_DecryptFinal_ex", reason: "authentication failed")
-        }
-        return opened.output
-    }
-
-    private static func check(key: [UInt8], nonce: [UInt8]) throws(CryptoError) {
-        guard key.count == 32 || key.count == 16 else {
-            throw CryptoError(call: "EVP_EncryptInit_ex", reason: "an AES-GCM key is 32 bytes (or 16), got \(key.count)")
-        }
+    ///   - key: a 16-, 24- or 32-byte key (A256GCM uses 32).
+    ///   - nonce: a 12-byte nonce that is never reused with `key`; `nil` draws a random one.
+    ///   - aad: additional data authenticated but not encrypted.
+    /// - Returns: the nonce, ciphertext and tag.
+    /// - Throws: ``CryptoError`` when a length is wrong or OpenSSL fails.
+    public static func seal(_ plaintext: some ContiguousBytes, key: SecretBytes, nonce nonceOrNil: [UInt8]? = nil,
+                            authenticating aad: [UInt8] = []) throws(CryptoError) -> SealedBox {
+        let nonce: [UInt8]
+        if let given = nonceOrNil { nonce = given } else { nonce = try SecureRandom.bytes(nonceLength) }
         guard nonce.count == nonceLength else {
-            throw CryptoError(call: "EVP_EncryptInit_ex", reason: "an AES-GCM nonce is 12 bytes, got \(nonce.count)")
+            throw CryptoError(call: "EVP_CTRL_GCM_SET_IVLEN", reason: "the nonce is \(nonceLength) bytes, got \(nonce.count)")
         }
+        let (ciphertext, tag) = try OpenSSLCipher.gcmSeal(key: key.bytes, nonce: nonce, aad: aad, plaintext: plaintext)
+        return SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag)
+    }
+
+    /// Check and decrypt `box`.
+    /// - Parameters:
+    ///   - box: the nonce, ciphertext and tag.
+    ///   - key: the key it was sealed with.
+    ///   - aad: the additional data it was sealed with.
+    /// - Returns: the plaintext, only when the tag verifies.
+    /// - Throws: ``CryptoError`` (call `EVP_DecryptFinal_ex`) when the tag does not verify, or when a length is wrong.
+    public static func open(_ box: SealedBox, key: SecretBytes, authenticating aad: [UInt8] = []) throws(CryptoError) -> [UInt8] {
+        guard box.nonce.count == nonceLength, box.tag.count == tagLength else {
+            throw CryptoError(call: "EVP_CTRL_GCM_SET_TAG", reason: "the nonce is \(nonceLength) bytes and the tag \(tagLength), got \(box.nonce.count) and \(box.tag.count)")
+        }
+        return try OpenSSLCipher.gcmOpen(key: key.bytes, nonce: box.nonce, aad: aad, ciphertext: box.ciphertext, tag: box.tag)
     }
 }
+
+import Foundation

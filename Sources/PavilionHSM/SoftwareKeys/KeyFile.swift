@@ -37,10 +37,11 @@ struct KeyFile: Codable {
         let nonce: [UInt8]
         let sealed: [UInt8]
         do {
-            nonce = try SecureRandom.bytes(AESGCM.nonceLength)
-            sealed = try AESGCM.seal(secret, key: kek, nonce: nonce,
-                                     aad: associatedData(label: label, algorithm: publicKey.algorithm.rawValue,
-                                                         masterKeyID: masterKeyID, publicKey: publicText))
+            let box = try AESGCM.seal(secret, key: SecretBytes(copying: kek),
+                                      authenticating: associatedData(label: label, algorithm: publicKey.algorithm.rawValue,
+                                                                     masterKeyID: masterKeyID, publicKey: publicText))
+            nonce = box.nonce
+            sealed = box.ciphertext + box.tag
         } catch {
             throw SignerError(.crypto, reason: "sealing the key: \(error)")
         }
@@ -82,9 +83,12 @@ struct KeyFile: Codable {
         var kek = try masterKey.keyEncryptionKey()
         defer { ConstantTime.wipe(&kek) }
         do {
-            let secret = try AESGCM.open(sealed, key: kek, nonce: nonce,
-                                         aad: associatedData(label: label, algorithm: file.alg,
-                                                             masterKeyID: file.master_key_id, publicKey: file.public_key))
+            guard sealed.count >= AESGCM.tagLength else { throw CryptoError(call: "AESGCM.open", reason: "sealed value too short") }
+            let box = AESGCM.SealedBox(nonce: nonce, ciphertext: Array(sealed.dropLast(AESGCM.tagLength)),
+                                       tag: Array(sealed.suffix(AESGCM.tagLength)))
+            let secret = try AESGCM.open(box, key: SecretBytes(copying: kek),
+                                         authenticating: associatedData(label: label, algorithm: file.alg,
+                                                                        masterKeyID: file.master_key_id, publicKey: file.public_key))
             return (secret, publicKey)
         } catch {
             throw SignerError(.keyStoreCorrupt, reason: "the key file of \"\(label)\" fails authentication: it was altered")

@@ -89,9 +89,9 @@ public final class SoftwareKeyStore: Sendable {
         do {
             switch algorithm {
             case .es256:
-                let p256 = try P256SigningKey()
+                let p256 = try ECPrivateKey(curve: .p256)
                 key = .p256(p256)
-                secret = try p256.derRepresentation()
+                secret = try p256.pkcs8DERRepresentation()
             case .edDSA:
                 let ed = try Ed25519PrivateKey()
                 key = .ed25519(ed)
@@ -141,7 +141,7 @@ public final class SoftwareKeyStore: Sendable {
         let key: SoftwareSigner.Key
         do {
             switch opened.publicKey.algorithm {
-            case .es256: key = .p256(try P256SigningKey(derRepresentation: secret))
+            case .es256: key = .p256(try ECPrivateKey(pkcs8DERRepresentation: secret))
             case .edDSA: key = .ed25519(try Ed25519PrivateKey(seed: secret))
             case .es384: throw SignerError(.keyStoreCorrupt, reason: "\(path) claims an ES384 key, which this store never writes")
             }

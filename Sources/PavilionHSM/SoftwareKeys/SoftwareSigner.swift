@@ -5,7 +5,7 @@ import PavilionCrypto
 public struct SoftwareSigner: Signer {
     /// The in-memory key.
     enum Key: Sendable {
-        case p256(P256SigningKey)
+        case p256(ECPrivateKey)
         case ed25519(Ed25519PrivateKey)
     }
 
@@ -22,7 +22,7 @@ public struct SoftwareSigner: Signer {
         do {
             switch key {
             case .p256(let k):
-                publicKey = try PublicKeyDescription(algorithm: .es256, rawRepresentation: k.publicKeyRawRepresentation())
+                publicKey = try PublicKeyDescription(algorithm: .es256, rawRepresentation: k.publicKey.rawRepresentation)
             case .ed25519(let k):
                 publicKey = try PublicKeyDescription(algorithm: .edDSA, rawRepresentation: k.publicKey().rawRepresentation)
             }
@@ -37,12 +37,10 @@ public struct SoftwareSigner: Signer {
         do {
             switch key {
             case .p256(let k):
-                return try ECDSASignature.raw(fromDER: k.signature(for: message), coordinateLength: 32)
+                return try k.signature(for: message, digest: .sha256).rawRepresentation
             case .ed25519(let k):
                 return try k.signature(for: message)
             }
-        } catch let error as SignerError {
-            throw error
         } catch {
             throw SignerError(.crypto, reason: "signing: \(error)")
         }

@@ -21,28 +21,31 @@ final class AESGCMTests: XCTestCase {
             let key = try hex(row, "key"), nonce = try hex(row, "iv"), aad = try hex(row, "aad")
             let plaintext = try hex(row, "plaintext")
             let expected = try hex(row, "ciphertext") + hex(row, "tag")
-            XCTAssertEqual(try AESGCM.seal(plaintext, key: key, nonce: nonce, aad: aad), expected, name)
-            XCTAssertEqual(try AESGCM.open(expected, key: key, nonce: nonce, aad: aad), plaintext, name)
+            let box = try AESGCM.seal(plaintext, key: SecretBytes(copying: key), nonce: nonce, authenticating: aad)
+            XCTAssertEqual(box.ciphertext + box.tag, expected, name)
+            XCTAssertEqual(try AESGCM.open(box, key: SecretBytes(copying: key), authenticating: aad), plaintext, name)
         }
     }
 
     func testAlteredCiphertextTagOrAADIsRefused() throws {
-        let key = try SecureRandom.bytes(32), nonce = try SecureRandom.bytes(12)
-        let sealed = try AESGCM.seal(Array("secret".utf8), key: key, nonce: nonce, aad: [1, 2, 3])
+        let key = try SecretBytes(randomCount: 32)
+        let box = try AESGCM.seal(Array("secret".utf8), key: key, authenticating: [1, 2, 3])
+        let sealed = box.ciphertext + box.tag
         for index in sealed.indices {
             var altered = sealed
             altered[index] ^= 0x01
-            XCTAssertThrowsError(try AESGCM.open(altered, key: key, nonce: nonce, aad: [1, 2, 3]), "byte \(index)") { error in
-                XCTAssertEqual((error as? CryptoError)?.reason, "authentication failed")
-            }
+            let changed = AESGCM.SealedBox(nonce: box.nonce, ciphertext: Array(altered.prefix(box.ciphertext.count)),
+                                           tag: Array(altered.suffix(AESGCM.tagLength)))
+            XCTAssertThrowsError(try AESGCM.open(changed, key: key, authenticating: [1, 2, 3]), "byte \(index)")
         }
-        XCTAssertThrowsError(try AESGCM.open(sealed, key: key, nonce: nonce, aad: [1, 2, 4]))
-        XCTAssertThrowsError(try AESGCM.open(sealed, key: try SecureRandom.bytes(32), nonce: nonce, aad: [1, 2, 3]))
-        XCTAssertThrowsError(try AESGCM.open(Array(sealed.prefix(15)), key: key, nonce: nonce), "shorter than a tag")
+        XCTAssertThrowsError(try AESGCM.open(box, key: key, authenticating: [1, 2, 4]))
+        XCTAssertThrowsError(try AESGCM.open(box, key: try SecretBytes(randomCount: 32), authenticating: [1, 2, 3]))
+        let shortTag = AESGCM.SealedBox(nonce: box.nonce, ciphertext: box.ciphertext, tag: Array(box.tag.prefix(15)))
+        XCTAssertThrowsError(try AESGCM.open(shortTag, key: key), "shorter than a tag")
     }
 
     func testWrongKeyAndNonceLengthsAreRefused() {
-        XCTAssertThrowsError(try AESGCM.seal([1], key: [UInt8](repeating: 0, count: 31), nonce: [UInt8](repeating: 0, count: 12)))
-        XCTAssertThrowsError(try AESGCM.seal([1], key: [UInt8](repeating: 0, count: 32), nonce: [UInt8](repeating: 0, count: 8)))
+        XCTAssertThrowsError(try AESGCM.seal([1], key: SecretBytes(copying: [UInt8](repeating: 0, count: 31)), nonce: [UInt8](repeating: 0, count: 12)))
+        XCTAssertThrowsError(try AESGCM.seal([1], key: SecretBytes(copying: [UInt8](repeating: 0, count: 32)), nonce: [UInt8](repeating: 0, count: 8)))
     }
 }

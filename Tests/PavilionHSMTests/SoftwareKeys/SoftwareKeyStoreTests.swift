@@ -36,7 +36,7 @@ final class SoftwareKeyStoreTests: XCTestCase {
         let signature = try signer.sign(message)
         XCTAssertEqual(signature.count, 64)
         let der = try ECDSASignature.der(fromRaw: signature)
-        XCTAssertTrue(P256SigningKey.isValidSignature(der, for: message, publicKey: signer.publicKey.rawRepresentation))
+        XCTAssertTrue(try ECPublicKey(rawRepresentation: signer.publicKey.rawRepresentation, curve: .p256).isValidSignature(derRepresentation: der, for: message))
         XCTAssertTrue(try OpenSSLCLI.verifies(der: der, of: message, publicKey: signer.publicKey, in: directory))
     }
 

@@ -1,1 +1,0 @@
-// Credentials: filled by the credentials issue.
