@@ -19,6 +19,8 @@ enum Pavilion {
                                                 check JSON files ('-' for stdin) against a JSON Schema 2020-12;
                                                 errors as file: /instance/pointer: /keyword/pointer: message
           bench abi|manifests                   print one JSON object of benchmark figures
+          bench http [--quick] [--dir DIR] [--duration S] [--connections N] [--idle N]
+                                                Pavilion vs nginx (needs nginx, wrk, python3)
           tenants create ID [--name NAME] [--connectors a,b]
           tenants list | disable ID | enable ID
           tenants enable-connector|disable-connector ID CONNECTOR

@@ -6,6 +6,16 @@ import Synchronization
 public protocol LogSink: Sendable {
     /// Write one complete line (no trailing newline).
     func write(line: String)
+    /// Write one complete line given as UTF-8 bytes ending in a newline.
+    /// The default hands `write(line:)` the line without its newline.
+    func write(lineBytes: [UInt8])
+}
+
+extension LogSink {
+    /// Decode the bytes and call `write(line:)`, for sinks that keep strings.
+    public func write(lineBytes: [UInt8]) {
+        write(line: String(decoding: lineBytes.last == 0x0A ? lineBytes.dropLast() : lineBytes[...], as: UTF8.self))
+    }
 }
 
 /// Writes lines to standard error with one `write(2)` each, so concurrent
@@ -18,6 +28,11 @@ public struct StandardErrorLogSink: LogSink {
     public func write(line: String) {
         var bytes = Array(line.utf8)
         bytes.append(0x0A)
+        write(lineBytes: bytes)
+    }
+
+    /// Write `lineBytes` (a line and its newline) to stderr in one `write(2)`.
+    public func write(lineBytes bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -79,12 +94,16 @@ public struct Logger: Sendable {
     ///   - fields: extra fields; they override metadata of the same name.
     public func log(_ level: LogLevel, _ message: String, _ fields: [String: JSONValue] = [:]) {
         guard level >= self.level else { return }
-        var object = metadata
-        object.merge(fields) { _, new in new }
+        var object = fields
+        if !metadata.isEmpty { object.merge(metadata) { field, _ in field } }
         object["ts"] = .string(Timestamps.rfc3339(Date()))
         object["level"] = .string(level.rawValue)
         object["msg"] = .string(message)
-        sink.write(line: JSONValue.object(object).serialized)
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        JSONValue.object(object).serialize(into: &line)
+        line.append(0x0A)
+        sink.write(lineBytes: line)
     }
 
     /// `log(.debug, …)`.

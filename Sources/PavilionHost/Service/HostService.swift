@@ -79,7 +79,8 @@ public final class HostService: Sendable {
         let client: HTTPClient
         do {
             let tls = TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system)
-            client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: tls, maxResponseBytes: 1 << 20))
+            client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: tls, maxResponseBytes: 1 << 20,
+                                                                                        maxIdlePerEndpoint: 256))
         } catch {
             group.shutdown()
             throw HostServiceError(.network, "cannot create the data-provider client: \(error)")

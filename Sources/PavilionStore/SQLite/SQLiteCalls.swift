@@ -41,7 +41,8 @@ enum SQLite3 {
     /// - Returns: the handle (which must be closed even on failure) and the code.
     static func open(path: String, create: Bool) -> (OpaquePointer?, Int32) {
         var db: OpaquePointer?
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX
+        // NOMUTEX: each connection is confined to one serial queue (DatabaseWorker).
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         if create { flags |= SQLITE_OPEN_CREATE }
         let code = sqlite3_open_v2(path, &db, flags, nil)
         if let db { sqlite3_extended_result_codes(db, 1) }

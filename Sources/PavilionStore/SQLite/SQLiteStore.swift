@@ -54,6 +54,10 @@ public final class SQLiteStore: Store {
     private let configuration: Configuration
     private let signer: AuditSigner
     private let worker: DatabaseWorker
+    /// Connections for the hot-path lookups (keys, enabled connectors,
+    /// single verifications), used on the caller's thread: in WAL mode they
+    /// read the last committed state without waiting behind a group commit.
+    private let readers: ReadConnectionPool
     /// Verifications waiting to be written together (group commit).
     private let commits = GroupCommit<PendingVerification, AuditRecord>()
 
@@ -90,6 +94,7 @@ public final class SQLiteStore: Store {
             try Self.migrate(connection, path: path, now: now)
         }
         signer = try AuditSigner.loadOrCreate(directory: dataDirectory)
+        readers = try ReadConnectionPool(path: databasePath, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
     }
 
     // MARK: Opening
@@ -268,7 +273,7 @@ public final class SQLiteStore: Store {
     public func authenticate(token text: String) async throws(StoreError) -> KeyAuthentication {
         guard let token = APIKeyToken.parse(text) else { return .invalid }
         let presented = token.hash
-        return try await worker.run { db throws(StoreError) -> KeyAuthentication in
+        return try readers.read { db throws(StoreError) -> KeyAuthentication in
             let row = try db.storeQueryOne("cannot look up an API key", """
                 SELECT \(Self.keyColumns), k.secret_hash, t.status
                 FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = ?1
@@ -312,7 +317,7 @@ public final class SQLiteStore: Store {
     }
 
     public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
-        try await worker.run { db throws(StoreError) in
+        try readers.read { db throws(StoreError) in
             var out: [String] = []
             for row in try db.storeQuery("cannot list connectors of tenant \(tenant)",
                                          "SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector",
@@ -453,7 +458,7 @@ public final class SQLiteStore: Store {
         "id, tenant_id, connector, connector_version, purpose, status, created_at, finished_at, result, error_code"
 
     public func verification(id: VerificationID, tenant: TenantID) async throws(StoreError) -> VerificationRecord? {
-        let row = try await worker.run { db throws(StoreError) in
+        let row = try readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read verification \(id)",
                                  "SELECT \(Self.verificationColumns) FROM verifications WHERE id = ?1 AND tenant_id = ?2",
                                  [.text(id.rawValue), .text(tenant.rawValue)])
@@ -463,7 +468,7 @@ public final class SQLiteStore: Store {
     }
 
     public func verification(id: VerificationID) async throws(StoreError) -> VerificationRecord? {
-        let row = try await worker.run { db throws(StoreError) in
+        let row = try readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read verification \(id)",
                                  "SELECT \(Self.verificationColumns) FROM verifications WHERE id = ?1",
                                  [.text(id.rawValue)])

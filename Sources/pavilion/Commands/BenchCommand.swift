@@ -8,16 +8,17 @@ import PavilionPlugins
 /// same run.
 enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let args = try Arguments(words, options: ["dir"])
+        let args = try Arguments(words, flags: ["quick"], options: ["dir", "duration", "connections", "idle"])
         guard args.positional.count == 1, let suite = args.positional.first else {
-            throw UsageError("bench needs exactly one suite: abi or manifests")
+            throw UsageError("bench needs exactly one suite: abi, manifests or http")
         }
         let directory = args.option("dir") ?? "connectors.d"
         let figures: JSONValue
         switch suite {
         case "abi": figures = try ABIBenchmark.run(connectorsDirectory: directory)
         case "manifests": figures = try ManifestBenchmark.run(connectorsDirectory: directory)
-        default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests)")
+        case "http": figures = try HTTPBenchmark.run(connectorsDirectory: directory, quick: args.flag("quick"), arguments: args)
+        default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http)")
         }
         Output.out(figures.serialized)
         return 0

@@ -26,6 +26,33 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertNotNil(figures["exchange_ns"]?.doubleValue)
     }
 
+    /// `bench http --quick` starts the simulator, `pavilion serve`, nginx,
+    /// wrk and the idle-connection helper, and prints the contract's keys.
+    /// Skipped without nginx or wrk: `script/test` does not install them
+    /// (`script/bench` does).
+    func testHTTPBenchmarkPrintsTheContractKeys() throws {
+        for tool in ["nginx", "wrk", "python3"] {
+            try XCTSkipIf(Self.onPath(tool) == nil, "\(tool) is not installed (script/bench installs nginx and wrk)")
+        }
+        let workspace = try Workspace.shipped(["echo"])
+        defer { workspace.remove() }
+        let result = try workspace.pavilion(["bench", "http", "--quick", "--duration", "1", "--idle", "200", "--dir", "connectors.d"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let figures = try parseJSON(result.stdout)
+        for key in ["pavilion_rps", "nginx_rps", "ratio", "p50_ms", "p99_ms", "p999_ms", "idle_rss_mb"] {
+            XCTAssertNotNil(figures[key]?.doubleValue, "\(key) missing or not a number in \(result.stdout)")
+        }
+        XCTAssertEqual(figures["idle_connections"]?.intValue, 200, result.stdout)
+        XCTAssertEqual(figures["pavilion_errors"]?.intValue, 0, result.stdout)
+        XCTAssertEqual(figures["nginx_errors"]?.intValue, 0, result.stdout)
+    }
+
+    private static func onPath(_ tool: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return (path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin"])
+            .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     func testUnknownSuiteIsAUsageError() throws {
         XCTAssertEqual(try TestEnvironment.pavilion(["bench", "nonsense"]).status, 2)
     }

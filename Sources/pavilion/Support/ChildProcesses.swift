@@ -1,0 +1,133 @@
+import Foundation
+import Glibc
+
+/// The child processes a command starts (simulators, servers, load
+/// generators), each with its output in a file, all killed on exit: by
+/// ``stopAll()`` on every normal or thrown exit path, and by the SIGINT,
+/// SIGTERM and SIGHUP handlers that ``installSignalHandlers()`` sets up.
+///
+/// Children get `/dev/null` as stdin and files as stdout and stderr, never
+/// the command's own streams, so a caller reading those to EOF is not held
+/// open by a child.
+final class ChildProcesses: @unchecked Sendable {
+    // @unchecked: `running` is only touched under `lock`.
+    private let lock = NSLock()
+    private var running: [(pid: pid_t, name: String)] = []
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    /// The absolute path of the running executable (`/proc/self/exe`).
+    static var currentExecutable: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return CommandLine.arguments[0] }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Kill every child, then exit 130, on SIGINT, SIGTERM or SIGHUP.
+    func installSignalHandlers() {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                Output.err("interrupted: stopping child processes")
+                stopAll()
+                exit(130)
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    /// Start `executable` with `arguments`; its stdout and stderr go to the
+    /// given files (created or truncated), or `/dev/null`.
+    /// - Returns: the child's pid.
+    /// - Throws: ``CommandError`` when `posix_spawn` fails.
+    @discardableResult
+    func spawn(_ name: String, _ executable: String, _ arguments: [String], stdout: String? = nil,
+               stderr: String? = nil) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Children start with default signal dispositions, whatever this process ignores.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv + [nil]
+        var pid: pid_t = 0
+        let status = lock.withLock { () -> Int32 in
+            let status = posix_spawn(&pid, executable, &actions, &attributes, &cArguments, environ)
+            if status == 0 { running.append((pid, name)) }
+            return status
+        }
+        guard status == 0 else {
+            throw CommandError("cannot start \(name) (\(executable)): \(String(cString: strerror(status)))")
+        }
+        return pid
+    }
+
+    /// Run `executable` to completion with its output in files.
+    /// - Returns: its exit status (128 + signal when killed).
+    func run(_ name: String, _ executable: String, _ arguments: [String], stdout: String? = nil,
+             stderr: String? = nil) throws -> Int32 {
+        let pid = try spawn(name, executable, arguments, stdout: stdout, stderr: stderr)
+        return wait(pid)
+    }
+
+    /// Wait for `pid` to exit and forget it.
+    /// - Returns: its exit status (128 + signal when killed).
+    func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        lock.withLock { running.removeAll { $0.pid == pid } }
+        return Self.exitStatus(status)
+    }
+
+    /// Whether `pid` is still running (reaps it if it ended).
+    func isRunning(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid {
+            lock.withLock { running.removeAll { $0.pid == pid } }
+            return false
+        }
+        return result == 0
+    }
+
+    /// Stop one child: `signal`, then SIGKILL if it is still there after `grace`.
+    func stop(_ pid: pid_t, signal number: Int32 = SIGTERM, grace: Duration = .seconds(5)) {
+        guard lock.withLock({ running.contains { $0.pid == pid } }) else { return }
+        kill(pid, number)
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline {
+            if !isRunning(pid) { return }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        _ = wait(pid)
+    }
+
+    /// Stop every child still running, newest first.
+    func stopAll() {
+        let children = lock.withLock { running }
+        for child in children.reversed() { stop(child.pid) }
+    }
+
+    private static func exitStatus(_ status: Int32) -> Int32 {
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+}
