@@ -31,13 +31,14 @@ let package = Package(
 
         // Host modules, lowest first.
         .target(name: "PavilionCore"),
+        .target(name: "PavilionDynamicLinking", dependencies: ["CDL"]),
         .target(name: "PavilionCrypto", dependencies: ["PavilionCore", "COpenSSL"]),
         .target(name: "PavilionManifest", dependencies: ["PavilionCore", "CYAML"]),
         .target(name: "PavilionNet", dependencies: ["PavilionCore", "PavilionCrypto", "CLinux"]),
         .target(name: "PavilionStore", dependencies: ["PavilionCore", "PavilionCrypto", "CSQLite"]),
-        .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "CDL"]),
+        .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "PavilionDynamicLinking"]),
         .target(name: "PavilionData", dependencies: ["PavilionCore"]),
-        .target(name: "PavilionHSM", dependencies: ["PavilionCore", "PavilionCrypto", "CDL", "CPKCS11"]),
+        .target(name: "PavilionHSM", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionDynamicLinking", "CPKCS11"]),
         .target(name: "PavilionCredentials", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionHSM"]),
         .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet"]),
         .target(name: "PavilionHost", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
@@ -60,6 +61,7 @@ let package = Package(
         // Tests: shared helpers, one target per module, plus the command-line integration tests.
         .target(name: "PavilionTestSupport", path: "Tests/PavilionTestSupport"),
         .testTarget(name: "PavilionCoreTests", dependencies: ["PavilionCore"]),
+        .testTarget(name: "PavilionDynamicLinkingTests", dependencies: ["PavilionDynamicLinking"]),
         .testTarget(name: "PavilionCryptoTests", dependencies: ["PavilionTestSupport", "PavilionCrypto"]),
         .testTarget(name: "PavilionStoreTests", dependencies: ["PavilionTestSupport", "PavilionStore", "PavilionCrypto", "PavilionCore"]),
         .testTarget(name: "PavilionManifestTests", dependencies: ["PavilionTestSupport", "PavilionManifest", "PavilionCore"]),

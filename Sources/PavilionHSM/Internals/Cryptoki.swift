@@ -1,3 +1,4 @@
+import PavilionDynamicLinking
 internal import CPKCS11
 import PavilionCrypto
 
@@ -20,8 +21,14 @@ final class Cryptoki: @unchecked Sendable {
     /// Call the `C_GetFunctionList` found at `symbol`.
     /// - Returns: the function list, or the return value when the call failed
     ///   or gave no list.
-    static func functionList(at symbol: UnsafeMutableRawPointer) -> Result<Cryptoki, PKCS11Error> {
-        let getFunctionList = unsafeBitCast(symbol, to: CK_C_GetFunctionList.self)
+    static func functionList(in library: SharedLibrary) -> Result<Cryptoki, PKCS11Error> {
+        let getFunctionList: CK_C_GetFunctionList
+        do {
+            getFunctionList = try library.function("C_GetFunctionList", as: CK_C_GetFunctionList.self)
+        } catch {
+            return .failure(PKCS11Error(.notAPKCS11Module, call: error.call,
+                                        reason: "it exports no C_GetFunctionList (\(error.message))"))
+        }
         var list: UnsafeMutablePointer<CK_FUNCTION_LIST>?
         let rv = PKCS11ReturnValue(rawValue: getFunctionList(&list))
         guard rv.isOK else { return .failure(.call("C_GetFunctionList", rv)) }

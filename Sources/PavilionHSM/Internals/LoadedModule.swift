@@ -1,4 +1,5 @@
 import Foundation
+import PavilionDynamicLinking
 internal import CPKCS11
 
 /// One PKCS #11 library loaded into the process: its `dlopen` handle and
@@ -13,14 +14,14 @@ final class LoadedModule: Sendable {
     let path: String
     /// The module's function list.
     let cryptoki: Cryptoki
-    private let handle: LibraryHandle
+    private let library: SharedLibrary
     /// Whether our `C_Initialize` succeeded (and so `C_Finalize` is ours to call).
     private let initializedHere: Bool
 
-    private init(path: String, cryptoki: Cryptoki, handle: LibraryHandle, initializedHere: Bool) {
+    private init(path: String, cryptoki: Cryptoki, library: SharedLibrary, initializedHere: Bool) {
         self.path = path
         self.cryptoki = cryptoki
-        self.handle = handle
+        self.library = library
         self.initializedHere = initializedHere
     }
 
@@ -30,27 +31,19 @@ final class LoadedModule: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw PKCS11Error(.moduleNotFound, reason: "no PKCS #11 module at \(path)")
         }
-        let handle: LibraryHandle
-        switch DynamicLinker.open(path: path) {
-        case .success(let h): handle = h
-        case .failure(let e):
-            throw PKCS11Error(.moduleLoadFailed, call: e.call, reason: "cannot load \(path): \(e.message)")
+        let library: SharedLibrary
+        do {
+            library = try SharedLibrary(path: path)
+        } catch {
+            throw PKCS11Error(.moduleLoadFailed, call: error.call, reason: "cannot load \(path): \(error.message)")
         }
-        let symbol: UnsafeMutableRawPointer
-        switch DynamicLinker.symbol("C_GetFunctionList", in: handle) {
-        case .success(let s): symbol = s
-        case .failure(let e):
-            DynamicLinker.close(handle)
-            throw PKCS11Error(.notAPKCS11Module, call: e.call,
-                              reason: "\(path) is not a PKCS #11 module: it exports no C_GetFunctionList (\(e.message))")
-        }
+        // From here on `library` is closed when it goes out of scope on a refusal.
         let cryptoki: Cryptoki
-        switch Cryptoki.functionList(at: symbol) {
+        switch Cryptoki.functionList(in: library) {
         case .success(let c): cryptoki = c
         case .failure(let e):
-            DynamicLinker.close(handle)
             throw PKCS11Error(.notAPKCS11Module, call: e.call, returnValue: e.returnValue,
-                              reason: "\(path) is not a usable PKCS #11 module: \(e.reason)")
+                              reason: "\(path) is not a PKCS #11 module: \(e.reason)")
         }
         let rv = cryptoki.initialize()
         let initializedHere: Bool
@@ -61,16 +54,15 @@ final class LoadedModule: Sendable {
             // they own C_Finalize.
             initializedHere = false
         } else {
-            DynamicLinker.close(handle)
             throw .call("C_Initialize", rv, path)
         }
-        return LoadedModule(path: path, cryptoki: cryptoki, handle: handle, initializedHere: initializedHere)
+        return LoadedModule(path: path, cryptoki: cryptoki, library: library, initializedHere: initializedHere)
     }
 
-    /// `C_Finalize` (if ours) and `dlclose`. Called once, by the registry, under its lock.
+    /// `C_Finalize` (if ours); the library is closed (`dlclose`) when the
+    /// registry drops this object. Called once, by the registry, under its lock.
     fileprivate func unload() {
         if initializedHere { _ = cryptoki.finalize() }
-        DynamicLinker.close(handle)
     }
 }
 

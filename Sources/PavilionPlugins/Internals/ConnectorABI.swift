@@ -1,5 +1,6 @@
 import Foundation
 import PavilionCrypto
+import PavilionDynamicLinking
 import Synchronization
 internal import CPavilion
 
@@ -195,10 +196,21 @@ enum EntryOutcome {
     case table(abiVersion: UInt32, structSize: UInt32, VTable)
 }
 
+/// A library's `pv_connector_entry`, valid while the library is loaded.
+struct EntryFunction: @unchecked Sendable {
+    // Sendable: an immutable C function pointer.
+    fileprivate let function: pv_entry_fn
+
+    /// Find `PV_ENTRY_SYMBOL` in `library`.
+    /// - Throws: ``DynamicLinkingError`` when the library does not export it.
+    init(in library: SharedLibrary) throws(DynamicLinkingError) {
+        function = try library.function(ABI.entrySymbol, as: pv_entry_fn.self)
+    }
+}
+
 /// Call `pv_connector_entry(PV_ABI_VERSION, host)`.
-func callEntry(_ symbol: LibrarySymbol, host: HostTable) -> EntryOutcome {
-    let entry = unsafeBitCast(symbol.address, to: pv_entry_fn.self)
-    guard let table = entry(ABI.hostVersion, host.pointer) else { return .refused }
+func callEntry(_ entry: EntryFunction, host: HostTable) -> EntryOutcome {
+    guard let table = entry.function(ABI.hostVersion, host.pointer) else { return .refused }
     let raw = UnsafeRawPointer(table)
     let version = raw.load(as: UInt32.self)
     let size = raw.load(fromByteOffset: 4, as: UInt32.self)

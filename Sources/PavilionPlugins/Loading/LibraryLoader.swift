@@ -1,3 +1,4 @@
+import PavilionDynamicLinking
 import Foundation
 import PavilionCore
 import PavilionCrypto
@@ -39,24 +40,24 @@ public struct LibraryLoader: Sendable {
         let actual = manifest.library.sha256.lowercased()
         let cached = try cache(bytes, sha256: actual, manifest: manifest)
 
-        let handle: LibraryHandle
-        switch DynamicLinker.open(path: cached.path) {
-        case .success(let h): handle = h
-        case .failure(let e):
-            throw PluginError(.loadFailed, "cannot load library '\(manifest.library.path)': \(e.message)", at: pathKey)
+        let shared: SharedLibrary
+        do {
+            shared = try SharedLibrary(path: cached.path)
+        } catch {
+            throw PluginError(.loadFailed, "cannot load library '\(manifest.library.path)': \(error.message)", at: pathKey)
         }
         // From here on the library is loaded; `library` closes it on any refusal.
-        let library = LoadedLibrary(handle: handle, hostTable: HostTable())
-        let symbol: LibrarySymbol
-        switch DynamicLinker.symbol(ABI.entrySymbol, in: handle) {
-        case .success(let s): symbol = s
-        case .failure:
+        let library = LoadedLibrary(library: shared, hostTable: HostTable())
+        let entry: EntryFunction
+        do {
+            entry = try EntryFunction(in: shared)
+        } catch {
             throw PluginError(.missingEntrySymbol,
                               "library '\(manifest.library.path)' does not export \(ABI.entrySymbol)", at: pathKey)
         }
         let vtable: VTable
         let abiVersion: UInt32
-        switch callEntry(symbol, host: library.hostTable) {
+        switch callEntry(entry, host: library.hostTable) {
         case .refused:
             throw PluginError(.noCommonABI,
                               "library '\(manifest.library.path)' shares no ABI version with this host (host speaks \(ABI.hostVersion)); its entry returned NULL",

@@ -1,3 +1,4 @@
+import PavilionDynamicLinking
 import PavilionManifest
 import Synchronization
 
@@ -44,16 +45,13 @@ public final class LoadedPlugin: Sendable {
 /// Owns a `dlopen` handle and the host table handed to that library; closes
 /// the one before freeing the other.
 final class LoadedLibrary: Sendable {
-    let handle: LibraryHandle
+    let library: SharedLibrary
     let hostTable: HostTable
 
-    init(handle: LibraryHandle, hostTable: HostTable) {
-        self.handle = handle
+    init(library: SharedLibrary, hostTable: HostTable) {
+        self.library = library
         self.hostTable = hostTable
     }
-
-    deinit {
-        DynamicLinker.close(handle)
-        // hostTable is released after this body, so after dlclose.
-    }
+    // Stored properties are released in declaration order: the library is
+    // closed (dlclose) before the host table it was given is freed.
 }
