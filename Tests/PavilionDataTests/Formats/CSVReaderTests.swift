@@ -147,6 +147,11 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(error.map { "\($0.line):\($0.column)" }, "2:4")
     }
 
+    func testBrokenSequenceIsReportedAtItsLeadByte() {
+        let error = refusal(Array("ab,c".utf8) + [0xE2, 0x82, 0x41])
+        XCTAssertEqual(error.map { "\($0.line):\($0.column)" }, "1:5")
+    }
+
     func testOverlongAndSurrogateEncodingsAreRefused() {
         XCTAssertEqual(refusal([0xC0, 0xAF])?.code, .invalidUTF8)           // overlong '/'
         XCTAssertEqual(refusal([0xED, 0xA0, 0x80])?.code, .invalidUTF8)     // U+D800

@@ -162,12 +162,13 @@ public struct CSVReader: Sendable {
         guard bytesRead <= limits.maxBytes else {
             throw fail(.tooLarge, "input exceeds the limit of \(limits.maxBytes) bytes", line: line, column: column)
         }
+        let midSequence = !utf8.isComplete
         switch utf8.step(byte) {
         case .lead: column += 1
         case .continuation: break
         case .invalid:
             throw fail(.invalidUTF8, "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))",
-                       line: line, column: column + 1)
+                       line: line, column: midSequence ? column : column + 1)
         }
         guard byte != 0 else {
             throw fail(.nulByte, "NUL byte; CSV fields hold text", line: line, column: column)
