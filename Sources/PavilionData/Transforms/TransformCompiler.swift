@@ -101,14 +101,14 @@ enum TransformCompiler {
             }
             var template = "age_over_{N}"
             if let t = args["as"] {
-                guard let s = t.stringValue, s.split(separator: "{N}", omittingEmptySubsequences: false).count == 2 else {
-                    throw fail("derive.as", "expected a field name template containing {N} once, e.g. age_over_{N}")
+                guard let s = t.stringValue, isAgeTemplate(s) else {
+                    throw fail("derive.as", "expected a field name template containing {N} once and no other braces, e.g. age_over_{N}")
                 }
                 template = s
             }
             var ages: [Int] = []
             for value in list {
-                guard let n = value.intValue, case .int = value, (1...150).contains(n) else {
+                guard let n = value.intValue, (1...150).contains(n) else {
                     throw fail("derive.age_over", "ages are integers from 1 to 150")
                 }
                 guard !ages.contains(Int(n)) else { throw fail("derive.age_over", "age \(n) is listed twice") }
@@ -126,7 +126,7 @@ enum TransformCompiler {
                 }
                 var bounds: [Int64] = []
                 for value in list {
-                    guard case .int(let n) = value else { throw fail("generalize.ranges", "boundaries are integers") }
+                    guard let n = value.intValue else { throw fail("generalize.ranges", "boundaries are integers") }
                     guard !bounds.contains(n) else { throw fail("generalize.ranges", "boundary \(n) is listed twice") }
                     bounds.append(n)
                 }
@@ -148,6 +148,13 @@ enum TransformCompiler {
         default:
             return .redact(field: try field("field"))
         }
+    }
+
+    /// `^[^{}]*\{N\}[^{}]*$`, at most 128 characters once expanded.
+    static func isAgeTemplate(_ s: String) -> Bool {
+        let parts = s.split(separator: "{N}", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts.joined().contains { $0 == "{" || $0 == "}" }
+            && s.unicodeScalars.count <= maxFieldLength
     }
 
     /// `^[1-9][0-9]{0,2}$`.
