@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "PavilionHSMTests", dependencies: ["PavilionTestSupport", "PavilionHSM", "PavilionCrypto", "PavilionCore"]),
         .testTarget(name: "PavilionCredentialsTests", dependencies: ["PavilionTestSupport", "PavilionCredentials", "PavilionHSM",
                                                                      "PavilionCrypto", "PavilionCore"]),
-        .testTarget(name: "PavilionDataTests", dependencies: ["PavilionTestSupport", "PavilionData", "PavilionCore"]),
+        .testTarget(name: "PavilionDataTests", dependencies: ["PavilionTestSupport", "PavilionData", "PavilionCore", "PavilionCrypto"]),
         .testTarget(name: "PavilionSimulatorsTests", dependencies: ["PavilionTestSupport", "PavilionSimulators", "PavilionNet", "PavilionCore",
                                                                    "PavilionPlugins", "PavilionManifest", "PavilionCrypto"]),
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",

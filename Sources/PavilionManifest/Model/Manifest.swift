@@ -34,6 +34,12 @@ public struct Manifest: Sendable, Hashable {
     /// `spec.tests.fixtures`: recorded-exchange fixture files, resolved
     /// against the manifest's folder.
     public var fixtures: [String]
+    /// `spec.transforms`: the transform steps as JSON (an array), or `nil`
+    /// when the manifest has none. Checked for structure here; the host
+    /// compiles them with PavilionData's `TransformProgram`, whose errors
+    /// name a step index that ``location(of:)`` turns into a position
+    /// (`spec.transforms[2].normalize`).
+    public var transforms: JSONValue?
     /// Where each key was written, by dotted path (`spec.library.sha256`,
     /// `spec.regions[1].residency`). The path `""` is the document itself.
     public var locations: [String: SourceLocation]
@@ -44,7 +50,7 @@ public struct Manifest: Sendable, Hashable {
                 settings: JSONValue = .object([:]), secrets: [Secret] = [], inputSchema: JSONValue? = nil,
                 outputSchema: JSONValue? = nil, regions: [Region], compliance: Compliance,
                 connection: Connection = Connection(), health: Health? = nil, fixtures: [String] = [],
-                locations: [String: SourceLocation] = [:]) {
+                transforms: JSONValue? = nil, locations: [String: SourceLocation] = [:]) {
         self.file = file
         self.metadata = metadata
         self.library = library
@@ -59,6 +65,7 @@ public struct Manifest: Sendable, Hashable {
         self.connection = connection
         self.health = health
         self.fixtures = fixtures
+        self.transforms = transforms
         self.locations = locations
     }
 

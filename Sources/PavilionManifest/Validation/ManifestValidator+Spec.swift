@@ -15,10 +15,11 @@ extension ManifestValidator {
         var connection: Manifest.Connection
         var health: Manifest.Health?
         var fixtures: [String]
+        var transforms: JSONValue?
     }
 
     static let specKeys = ["library", "formats", "claims", "settings", "secrets", "schemas", "regions", "compliance",
-                           "connection", "health", "tests"]
+                           "connection", "health", "tests", "transforms"]
 
     mutating func readMetadata(_ node: YAMLNode) -> Manifest.Metadata? {
         guard let m = mapping(node, path: "metadata", keys: ["name", "provider", "version", "description"],
@@ -66,15 +67,18 @@ extension ManifestValidator {
         if let n = m["health"] { health = readHealth(n).map { .some($0) } } else { health = .some(nil) }
         var fixtures: [String]? = []
         if let n = m["tests"] { fixtures = readTests(n) }
+        var transforms: JSONValue?? = .some(nil)
+        if let n = m["transforms"] { transforms = readTransforms(n).map { .some($0) } }
 
         checkClaimCategories()
         checkJurisdictions()
+        if let schemas { checkTransformFields(outputSchema: schemas.1) }
 
         guard let library, let formats, let claims, let settings, let secrets, let schemas, let regions, let compliance,
-              let connection, let health, let fixtures else { return nil }
+              let connection, let health, let fixtures, let transforms else { return nil }
         return Spec(library: library, formats: formats, claims: claims, settings: settings, secrets: secrets,
                     inputSchema: schemas.0, outputSchema: schemas.1, regions: regions, compliance: compliance,
-                    connection: connection, health: health, fixtures: fixtures)
+                    connection: connection, health: health, fixtures: fixtures, transforms: transforms)
     }
 
     mutating func readLibrary(_ node: YAMLNode) -> Manifest.Library? {

@@ -31,6 +31,8 @@ struct ManifestValidator {
         var regionZones: [(index: Int, name: String, zone: ResidencyZone)] = []
         /// Whether every region's residency is valid.
         var allRegionZonesKnown = false
+        /// What each step of `spec.transforms` reads and changes, when every step is valid.
+        var transforms: [TransformFields]?
     }
 
     init(file: String, baseDirectory: String) {
@@ -61,7 +63,8 @@ struct ManifestValidator {
         return Manifest(file: file, metadata: metadata, library: spec.library, formats: spec.formats, claims: spec.claims,
                         settings: spec.settings, secrets: spec.secrets, inputSchema: spec.inputSchema,
                         outputSchema: spec.outputSchema, regions: spec.regions, compliance: spec.compliance,
-                        connection: spec.connection, health: spec.health, fixtures: spec.fixtures, locations: locations)
+                        connection: spec.connection, health: spec.health, fixtures: spec.fixtures, transforms: spec.transforms,
+                        locations: locations)
     }
 
     // MARK: Recording positions

@@ -20,6 +20,7 @@ final class SchemaAgreementTests: XCTestCase {
         "max-idle-over-max-connections.yaml": "max_idle <= max_connections compares two values; JSON Schema cannot",
         "min-idle-over-max-idle.yaml": "min_idle <= max_idle compares two values; JSON Schema cannot",
         "health-timeout-not-below-interval.yaml": "timeout_ms < interval_ms compares two values; JSON Schema cannot",
+        "transform-field-not-in-output-schema.yaml": "fields a transform reads are checked against spec.schemas.output; JSON Schema cannot look across",
     ]
 
     func testSchemaAndLoaderAgreeOnEveryManifest() throws {
@@ -67,7 +68,8 @@ final class SchemaAgreementTests: XCTestCase {
         let url = TestEnvironment.packageRoot.appendingPathComponent("docs/manifest.schema.json")
         let text = try String(contentsOf: url, encoding: .utf8)
         for phrase in ["unique", "spec.compliance.data_categories", "max_idle <= max_connections", "min_idle <= max_idle",
-                       "timeout_ms < spec.health.interval_ms", "sha256"] {
+                       "timeout_ms < spec.health.interval_ms", "sha256",
+                       "spec.transforms"] {
             XCTAssertTrue(text.contains(phrase), "schema description should mention \(phrase)")
         }
     }
