@@ -143,16 +143,17 @@ public struct SDJWTVerifier: Sendable {
             candidates = issuerKeys.filter { $0.keyID == nil || $0.keyID == kid }
         }
         guard !candidates.isEmpty else { throw SDJWTError(.issuerKeyUnknown, "no issuer key has the kid the JWT names") }
-        var firstError: JOSEError?
+        // Report the most telling refusal: a key of the wrong type says less
+        // than `none`, a disallowed algorithm or a bad signature.
+        var refusal: JOSEError?
         for key in candidates {
             do {
                 return (key, try JWS.verifyCompact(jwt, key: key, allowedAlgorithms: allowedAlgorithms))
             } catch {
-                // alg none, disallowed or unknown algorithms fail alike for every key.
-                if firstError == nil || error.code != .keyMismatch { firstError = firstError ?? error }
+                if refusal == nil || refusal?.code == .keyMismatch { refusal = error }
             }
         }
-        throw SDJWTError(.issuerSignatureInvalid, "the issuer-signed JWT does not verify with the issuer's keys", underlying: firstError)
+        throw SDJWTError(.issuerSignatureInvalid, "the issuer-signed JWT does not verify with the issuer's keys", underlying: refusal)
     }
 
     static func hashAlgorithm(of payload: [String: JSONValue], allowed: Set<SDJWTHashAlgorithm>) throws(SDJWTError) -> SDJWTHashAlgorithm {
