@@ -1,0 +1,1 @@
+// Privacy engine: filled by the privacy issue.
