@@ -48,7 +48,7 @@ public struct SDJWTIssuer: Sendable {
     ///   - type: the `typ` header.
     /// - Throws: ``SDJWTError`` `cryptoFailure` when the signer's algorithm has no JWS name.
     public init(signer: some Signer, hashAlgorithm: SDJWTHashAlgorithm = .sha256, type: String? = nil) throws(SDJWTError) {
-        self.signer = try SDJWTSignerAdapter(signer)
+        self.signer = SignerJWSAdapter(signer)
         self.hashAlgorithm = hashAlgorithm
         self.type = type
     }
