@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CPKCS11"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Host modules, lowest first.
         .target(name: "PavilionCore"),
@@ -39,7 +40,7 @@ let package = Package(
         .target(name: "PavilionPlugins", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "CPavilion", "PavilionDynamicLinking"]),
         .target(name: "PavilionData", dependencies: ["PavilionCore"]),
         .target(name: "PavilionHSM", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionDynamicLinking", "CPKCS11"]),
-        .target(name: "PavilionCredentials", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionHSM"]),
+        .target(name: "PavilionCredentials", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionHSM", "CZlib"]),
         .target(name: "PavilionPrivacy", dependencies: ["PavilionCore", "PavilionCrypto"]),
         .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet"]),
         .target(name: "PavilionHost", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
