@@ -92,7 +92,12 @@ public struct VerifiableCredential: Sendable, Equatable {
                 guard entry.objectValue != nil, entry["type"]?.stringValue != nil else {
                     throw VCError(.dataModel, "each credentialStatus is an object with a type")
                 }
-                if entry["type"]?.stringValue == "BitstringStatusListEntry" { entries.append(try BitstringStatusListEntry(json: entry)) }
+                guard entry["type"]?.stringValue == "BitstringStatusListEntry" else { continue }
+                do {
+                    entries.append(try BitstringStatusListEntry(json: entry))
+                } catch {
+                    throw VCError(.dataModel, "credentialStatus: \(error.reason)")
+                }
             }
         }
         self.json = members

@@ -58,7 +58,7 @@ final class VerifiableCredentialTests: XCTestCase {
     }
 
     func testBitstringStatusEntryRoundTrips() throws {
-        let entry = BitstringStatusListEntry(id: "https://example.com/credentials/status/3#94567", statusPurpose: "revocation",
+        let entry = BitstringStatusListEntry(id: "https://example.com/credentials/status/3#94567", statusPurpose: .revocation,
                                              statusListIndex: 94567, statusListCredential: "https://example.com/credentials/status/3")
         let vc = try VerifiableCredential(issuer: "did:example:issuer", subject: ["id": "did:example:holder", "verified": true],
                                           validFrom: Date(timeIntervalSince1970: 1_700_000_000), status: [entry])
