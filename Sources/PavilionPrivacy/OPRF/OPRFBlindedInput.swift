@@ -2,7 +2,7 @@ import PavilionCrypto
 
 /// A client's state between `Blind` and `Finalize` for one input: the
 /// private input, the secret blind (wiped when freed) and the blinded
-/// element to send. In POPRF mode also the info and the tweaked key.
+/// element to send. In POPRF mode also the info.
 public struct OPRFBlindedInput: Sendable {
     /// The suite.
     public let suite: OPRFSuite
@@ -16,8 +16,6 @@ public struct OPRFBlindedInput: Sendable {
     let blindedPoint: ECPoint
     /// POPRF only: the public info.
     let info: [UInt8]?
-    /// POPRF only: `tweakedKey = G·HashToScalar(info) + pkS`.
-    let tweakedKey: ECPoint?
 }
 
 /// What a verifiable server returns for a batch: the evaluated elements in
@@ -36,8 +34,8 @@ public struct OPRFEvaluation: Sendable, Equatable {
 }
 
 extension OPRFContext {
-    /// `Blind(input)` with a given blind; POPRF passes its tweaked key along.
-    func blind(_ input: [UInt8], blind: ECScalar?, info: [UInt8]? = nil, tweakedKey: ECPoint? = nil) throws(OPRFError) -> OPRFBlindedInput {
+    /// `Blind(input)` with a given blind (random when nil); POPRF passes its info along.
+    func blind(_ input: [UInt8], blind: ECScalar?, info: [UInt8]? = nil) throws(OPRFError) -> OPRFBlindedInput {
         _ = try Self.lengthPrefixed(input, "the input")
         let r: ECScalar
         if let blind { r = blind } else { r = try crypto { () throws(CryptoError) in try ECScalar.random(in: group) } }
@@ -46,7 +44,7 @@ extension OPRFContext {
         guard !inputElement.isIdentity else { throw OPRFError(.invalidInputError, "the input hashes to the identity") }
         let blinded = try crypto { () throws(CryptoError) in try inputElement.multiplied(by: r) }
         return OPRFBlindedInput(suite: suite, mode: mode, input: input, blindedElement: try serialize(blinded),
-                                blind: r, blindedPoint: blinded, info: info, tweakedKey: tweakedKey)
+                                blind: r, blindedPoint: blinded, info: info)
     }
 
     /// `N = blind⁻¹ · evaluatedElement`, then the `Finalize` hash.

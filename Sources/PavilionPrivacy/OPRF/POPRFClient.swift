@@ -26,10 +26,16 @@ public struct POPRFClient: Sendable {
 
     /// The same with a caller-chosen blind: test vectors only.
     func blind(_ input: [UInt8], info: [UInt8], blind: ECScalar?) throws(OPRFError) -> OPRFBlindedInput {
+        _ = try tweakedKey(info)
+        return try context.blind(input, blind: blind, info: info)
+    }
+
+    /// `tweakedKey = G·HashToScalar("Info" || len || info) + pkS`, refusing the identity.
+    private func tweakedKey(_ info: [UInt8]) throws(OPRFError) -> ECPoint {
         let m = try context.infoScalar(info)
         let tweakedKey = try crypto { () throws(CryptoError) in try context.group.generatorMultiplied(by: m).adding(publicKey.element) }
         guard !tweakedKey.isIdentity else { throw OPRFError(.invalidInputError, "the tweaked key is the identity") }
-        return try context.blind(input, blind: blind, info: info, tweakedKey: tweakedKey)
+        return tweakedKey
     }
 
     /// `Finalize` for a batch blinded with the same `info`.
@@ -40,12 +46,14 @@ public struct POPRFClient: Sendable {
     /// - Returns: one `Nh`-byte output per input.
     /// - Throws: ``OPRFError``: `.batchSizeMismatch`, `.invalidInputError` (info differs from the blinding's), `.deserializeError`, `.verifyError`.
     public func finalize(_ blinded: [OPRFBlindedInput], evaluation: OPRFEvaluation, info: [UInt8]) throws(OPRFError) -> [[UInt8]] {
-        guard let tweakedKey = blinded.first?.tweakedKey else {
-            throw OPRFError(.batchSizeMismatch, "an empty batch or state not blinded in POPRF mode")
-        }
+        guard !blinded.isEmpty else { throw OPRFError(.batchSizeMismatch, "an empty batch") }
+        for state in blinded { try context.check(state) }
         guard blinded.allSatisfy({ $0.info == info }) else {
             throw OPRFError(.invalidInputError, "the inputs were blinded with another info")
         }
-        return try VOPRFClient.finalize(context: context, key: tweakedKey, blinded, evaluation: evaluation, info: info)
+        // Recomputed from this client's public key rather than carried in
+        // the state, so a proof is always checked against the key the
+        // caller trusts.
+        return try VOPRFClient.finalize(context: context, key: try tweakedKey(info), blinded, evaluation: evaluation, info: info)
     }
 }
