@@ -1,1 +1,0 @@
-// Privacy engine: filled by the privacy issue.
