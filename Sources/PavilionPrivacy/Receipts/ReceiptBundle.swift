@@ -125,6 +125,20 @@ public struct ReceiptBundle: Sendable, Hashable {
         return ReceiptVerification(passed: passed, failure: nil, keySource: pinnedKey == nil ? .bundle : .pinned, bundle: self)
     }
 
+    /// Parse the JSON text of a bundle and check it.
+    /// - Parameters:
+    ///   - bytes: the bundle file's contents (UTF-8 JSON).
+    ///   - pinnedKey: the trusted log key, or `nil` for the bundle's own.
+    /// - Returns: the report; text that is not JSON fails `bundle_format`.
+    public static func verify(bytes: [UInt8], pinnedKey: LogPublicKey?) -> ReceiptVerification {
+        do {
+            return verify(json: try JSONParser().parse(bytes: bytes), pinnedKey: pinnedKey)
+        } catch {
+            return ReceiptVerification(passed: [], failure: (.bundleFormat, "not JSON: \(error)"),
+                                       keySource: pinnedKey == nil ? .bundle : .pinned, bundle: nil)
+        }
+    }
+
     /// Parse and check a bundle in one step.
     /// - Parameters:
     ///   - json: the bundle's JSON.
