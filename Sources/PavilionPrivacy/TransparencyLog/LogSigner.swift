@@ -2,14 +2,18 @@
 /// key lives.
 ///
 /// PavilionPrivacy depends only on PavilionCore and PavilionCrypto, so it
-/// cannot see `PavilionHSM.Signer`; the shapes match on purpose. An adapter
-/// in a module that sees both is four lines:
+/// cannot see `PavilionHSM.Signer`; the shapes match on purpose (JOSE
+/// algorithm names, JOSE signature form). An adapter lives in a module that
+/// sees both:
 ///
 /// ```swift
 /// struct HSMLogSigner: LogSigner {
 ///     let signer: any Signer
-///     let publicKey: LogPublicKey            // from signer.publicKey, signer.algorithm, signer.keyID
-///     func sign(_ message: [UInt8]) throws(LogSigningError) -> [UInt8] { … try signer.sign(message) … }
+///     let publicKey: LogPublicKey  // LogPublicKey(algorithm: .init(rawValue: signer.algorithm.rawValue),
+///                                  //   rawRepresentation: <raw key of signer.publicKey>, keyID: signer.keyID)
+///     func sign(_ message: [UInt8]) throws(LogSigningError) -> [UInt8] {
+///         do { return try signer.sign(message) } catch { throw LogSigningError("\(error)") }
+///     }
 /// }
 /// ```
 ///
