@@ -47,7 +47,7 @@ let package = Package(
                                                     "PavilionNet", "PavilionStore", "PavilionData"]),
         .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
                                                           "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
-                                                          "PavilionHost"]),
+                                                          "PavilionHost", "PavilionPrivacy"]),
 
         // Connector kit and shipped connectors.
         .target(name: "PavilionConnectorKit", dependencies: ["CPavilion"], path: "Plugins/PavilionConnectorKit",
@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
                                                               "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
                                                               "PavilionCrypto", "PavilionCore"]),
-        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore", "PavilionCrypto"]),
+        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore", "PavilionCrypto",
+                                                             "PavilionPrivacy"]),
     ]
 )

@@ -54,6 +54,7 @@ enum Pavilion {
             case "audit": status = try AuditCommand.run(Array(words))
             case "simulate": status = try SimulateCommand.run(Array(words))
             case "data": status = try DataCommand.run(Array(words))
+            case "privacy": status = try PrivacyCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)
