@@ -35,6 +35,8 @@ enum Pavilion {
           simulate camara|fhir|echo [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]
                    [--latency-ms N] [--error-rate R] [--client-id ID --client-secret S]
                                                 run a DP simulator; prints {"simulator":…,"url":…}
+          privacy receipt verify FILE [--key FILE] [--json]
+                                                check a privacy receipt bundle offline (signature, inclusion, tree head)
           version                               print the version and the ABI version
         """
 
