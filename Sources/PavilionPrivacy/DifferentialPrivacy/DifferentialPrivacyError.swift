@@ -7,8 +7,9 @@ public struct DifferentialPrivacyError: Error, Sendable, Equatable, CustomString
         /// A sampler or mechanism parameter is outside its documented range
         /// (zero denominator, numerator above 2^62, lower bound above upper, …).
         case parameterOutOfRange
-        /// The CSPRNG failed (OpenSSL's call and reason in ``reason``).
-        case randomFailure
+        /// OpenSSL failed: the CSPRNG, or the HMAC of a subject digest (the
+        /// call and reason in ``reason``).
+        case cryptoFailure
         /// A sample or a noisy result does not fit in `Int64`. For the
         /// documented ranges this happens with probability below `exp(-2^22)`;
         /// no sample that is returned is inexact.

@@ -14,21 +14,6 @@ public struct BudgetRefusal: Sendable, Hashable, CustomStringConvertible {
         case probing
     }
 
-    /// A budget quantity: a privacy amount, or a number of answers.
-    public enum Quantity: Sendable, Hashable, CustomStringConvertible {
-        /// An ε or a ρ.
-        case privacy(PrivacyBudget)
-        /// A count of yes/no answers.
-        case answers(UInt64)
-
-        public var description: String {
-            switch self {
-            case .privacy(let budget): return budget.description
-            case .answers(let count): return "\(count) answers"
-            }
-        }
-    }
-
     /// The level of the budget.
     public let scope: Scope
     /// The tenant (tenant and dataset scopes).
@@ -38,11 +23,11 @@ public struct BudgetRefusal: Sendable, Hashable, CustomStringConvertible {
     /// The relying party (probing scope). The subject is never named.
     public let relyingParty: String?
     /// The budget's limit per period.
-    public let limit: Quantity
+    public let limit: BudgetQuantity
     /// What is left in the current period.
-    public let remaining: Quantity
+    public let remaining: BudgetQuantity
     /// What the refused query would have cost, in the budget's unit.
-    public let requested: Quantity
+    public let requested: BudgetQuantity
     /// When the current period ends and the budget is whole again; `nil`
     /// for a budget without a reset period.
     public let resetsAt: Date?
@@ -61,6 +46,20 @@ public struct BudgetRefusal: Sendable, Hashable, CustomStringConvertible {
         case .dataset: return "tenant \(tenant ?? "?"), dataset \(dataset ?? "?")"
         case .probing: return "relying party \(relyingParty ?? "?"), one subject"
         }
+    }
+
+    /// - Parameters: as the properties of the same names.
+    public init(scope: Scope, tenant: String? = nil, dataset: String? = nil, relyingParty: String? = nil,
+                limit: BudgetQuantity, remaining: BudgetQuantity, requested: BudgetQuantity, resetsAt: Date?, exceedsLimit: Bool) {
+        self.scope = scope
+        self.tenant = tenant
+        self.dataset = dataset
+        self.relyingParty = relyingParty
+        self.limit = limit
+        self.remaining = remaining
+        self.requested = requested
+        self.resetsAt = resetsAt
+        self.exceedsLimit = exceedsLimit
     }
 
     public var description: String {

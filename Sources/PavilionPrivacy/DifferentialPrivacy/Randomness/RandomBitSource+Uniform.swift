@@ -5,7 +5,7 @@ extension RandomBitSource {
     /// - Parameter n: the exclusive upper bound, at least 1.
     /// - Returns: the draw.
     /// - Throws: ``DifferentialPrivacyError/Code/parameterOutOfRange`` for
-    ///   `n == 0`; ``DifferentialPrivacyError/Code/randomFailure`` from the source.
+    ///   `n == 0`; ``DifferentialPrivacyError/Code/cryptoFailure`` from the source.
     public func uniform(below n: UInt64) throws(DifferentialPrivacyError) -> UInt64 {
         guard n > 0 else { throw DifferentialPrivacyError(.parameterOutOfRange, "uniform(below: 0)") }
         if n & (n &- 1) == 0 { return try nextUInt64() & (n &- 1) }
@@ -25,7 +25,7 @@ extension RandomBitSource {
     /// - Parameter n: the exclusive upper bound, at least 1.
     /// - Returns: the draw.
     /// - Throws: ``DifferentialPrivacyError/Code/parameterOutOfRange`` for
-    ///   `n == 0`; ``DifferentialPrivacyError/Code/randomFailure`` from the source.
+    ///   `n == 0`; ``DifferentialPrivacyError/Code/cryptoFailure`` from the source.
     public func uniform(below n: UInt128) throws(DifferentialPrivacyError) -> UInt128 {
         guard n > 0 else { throw DifferentialPrivacyError(.parameterOutOfRange, "uniform(below: 0)") }
         if n <= UInt128(UInt64.max) { return UInt128(try uniform(below: UInt64(n))) }
@@ -41,7 +41,7 @@ extension RandomBitSource {
 
     /// A fair coin.
     /// - Returns: `true` with probability exactly 1/2.
-    /// - Throws: ``DifferentialPrivacyError/Code/randomFailure`` from the source.
+    /// - Throws: ``DifferentialPrivacyError/Code/cryptoFailure`` from the source.
     public func fairCoin() throws(DifferentialPrivacyError) -> Bool {
         try nextUInt64() & 1 == 1
     }

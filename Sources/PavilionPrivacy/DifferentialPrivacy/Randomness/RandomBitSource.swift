@@ -9,7 +9,7 @@
 /// `RandomBitSource+Uniform.swift`; they have no modulo bias.
 public protocol RandomBitSource: AnyObject, Sendable {
     /// 64 independent, uniformly random bits.
-    /// - Throws: ``DifferentialPrivacyError/Code/randomFailure`` when the
+    /// - Throws: ``DifferentialPrivacyError/Code/cryptoFailure`` when the
     ///   underlying generator fails.
     func nextUInt64() throws(DifferentialPrivacyError) -> UInt64
 }

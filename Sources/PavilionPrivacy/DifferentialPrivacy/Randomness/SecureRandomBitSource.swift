@@ -27,14 +27,14 @@ public final class SecureRandomBitSource: RandomBitSource {
     }
 
     /// 64 bits from the buffer, refilling it from `RAND_bytes` when empty.
-    /// - Throws: ``DifferentialPrivacyError/Code/randomFailure`` when
+    /// - Throws: ``DifferentialPrivacyError/Code/cryptoFailure`` when
     ///   OpenSSL's CSPRNG fails.
     public func nextUInt64() throws(DifferentialPrivacyError) -> UInt64 {
         try buffer.withLock { (state: inout Buffer) throws(DifferentialPrivacyError) -> UInt64 in
             if state.next == state.words.count {
                 var bytes: [UInt8]
                 do throws(CryptoError) { bytes = try SecureRandom.bytes(Self.bufferBytes) } catch {
-                    throw DifferentialPrivacyError(.randomFailure, error.description)
+                    throw DifferentialPrivacyError(.cryptoFailure, error.description)
                 }
                 state.words = bytes.withUnsafeBytes { raw in
                     (0..<(Self.bufferBytes / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }

@@ -40,7 +40,7 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// acceptance test is exact for every `Y`.
     /// - Parameter source: the random bits.
     /// - Returns: the sample.
-    /// - Throws: ``DifferentialPrivacyError/Code/randomFailure`` from the
+    /// - Throws: ``DifferentialPrivacyError/Code/cryptoFailure`` from the
     ///   source; ``DifferentialPrivacyError/Code/sampleOutOfRange`` as the
     ///   proposal does.
     public func sample(using source: some RandomBitSource) throws(DifferentialPrivacyError) -> Int64 {

@@ -33,7 +33,7 @@ public struct DiscreteLaplaceSampler: Sendable, Hashable {
     /// sign, rejecting negative zero.
     /// - Parameter source: the random bits.
     /// - Returns: the sample.
-    /// - Throws: ``DifferentialPrivacyError/Code/randomFailure`` from the
+    /// - Throws: ``DifferentialPrivacyError/Code/cryptoFailure`` from the
     ///   source; ``DifferentialPrivacyError/Code/sampleOutOfRange`` if
     ///   `|Y| > Int64.max` (probability below `exp(-2^63·s/t) <= exp(-2^23)`).
     public func sample(using source: some RandomBitSource) throws(DifferentialPrivacyError) -> Int64 {

@@ -8,7 +8,7 @@ public enum ExactBernoulli {
     ///   - source: the random bits.
     /// - Returns: the draw.
     /// - Throws: ``DifferentialPrivacyError/Code/parameterOutOfRange`` for
-    ///   `p > 1`; ``DifferentialPrivacyError/Code/randomFailure`` from the source.
+    ///   `p > 1`; ``DifferentialPrivacyError/Code/cryptoFailure`` from the source.
     public static func sample(probability p: ExactRational, using source: some RandomBitSource) throws(DifferentialPrivacyError) -> Bool {
         guard p.isAtMostOne else { throw DifferentialPrivacyError(.parameterOutOfRange, "probability \(p) is above 1") }
         return try source.uniform(below: p.denominator) < p.numerator
@@ -23,7 +23,7 @@ public enum ExactBernoulli {
     ///   - gamma: `γ >= 0`.
     ///   - source: the random bits.
     /// - Returns: the draw.
-    /// - Throws: ``DifferentialPrivacyError/Code/randomFailure`` from the source.
+    /// - Throws: ``DifferentialPrivacyError/Code/cryptoFailure`` from the source.
     public static func sampleExpMinus(_ gamma: ExactRational, using source: some RandomBitSource) throws(DifferentialPrivacyError) -> Bool {
         let n = UInt128(gamma.numerator)
         let d = UInt128(gamma.denominator)
