@@ -17,8 +17,8 @@ final class ProbingGuardTests: XCTestCase {
                                         policy: ProbingPolicy(answersPerPeriod: 3, resetPeriodSeconds: 86_400), now: clock.reader)
         // "Is the date of birth 1990-01-0X?" for X = 1, 2, 3: three answers.
         for expected in [2, 1, 0] as [UInt64] {
-            let value1 = try await guardian.chargeAnswer(relyingParty: "rp-1", subject: "+441234567890", question: "verify:birthdate")
-            XCTAssertEqual(value1, expected)
+            let left = try await guardian.chargeAnswer(relyingParty: "rp-1", subject: "+441234567890", question: "verify:birthdate")
+            XCTAssertEqual(left, expected)
         }
         do {
             _ = try await guardian.chargeAnswer(relyingParty: "rp-1", subject: "+441234567890", question: "verify:birthdate")
@@ -34,14 +34,14 @@ final class ProbingGuardTests: XCTestCase {
             XCTAssertFalse(error.description.contains("+441234567890"), "the refusal never names the subject")
         }
         // Other subjects and other relying parties have their own budgets.
-        let value2 = try await guardian.remainingAnswers(relyingParty: "rp-1", subject: "+449999999999")
-        XCTAssertEqual(value2, 3)
-        let value3 = try await guardian.remainingAnswers(relyingParty: "rp-2", subject: "+441234567890")
-        XCTAssertEqual(value3, 3)
+        let otherSubject = try await guardian.remainingAnswers(relyingParty: "rp-1", subject: "+449999999999")
+        XCTAssertEqual(otherSubject, 3)
+        let otherRelyingParty = try await guardian.remainingAnswers(relyingParty: "rp-2", subject: "+441234567890")
+        XCTAssertEqual(otherRelyingParty, 3)
         // The next period starts afresh.
         clock.advance(seconds: 86_400)
-        let value4 = try await guardian.remainingAnswers(relyingParty: "rp-1", subject: "+441234567890")
-        XCTAssertEqual(value4, 3)
+        let afterReset = try await guardian.remainingAnswers(relyingParty: "rp-1", subject: "+441234567890")
+        XCTAssertEqual(afterReset, 3)
     }
 
     func testTheLedgerKeepsOnlyAKeyedDigestOfTheSubjectAndSurvivesARestart() async throws {
@@ -59,13 +59,13 @@ final class ProbingGuardTests: XCTestCase {
         XCTAssertEqual(digest.count, 64)
 
         let restarted = try ProbingGuard(ledger: FileBudgetLedger(path: path), digestKey: key, policy: policy, now: clock.reader)
-        let value5 = try await restarted.remainingAnswers(relyingParty: "rp-1", subject: "alice@example.org")
-        XCTAssertEqual(value5, 1)
+        let afterRestart = try await restarted.remainingAnswers(relyingParty: "rp-1", subject: "alice@example.org")
+        XCTAssertEqual(afterRestart, 1)
         // Another key gives other digests: the same subject is unknown to it.
         let otherKey = try ProbingGuard(ledger: FileBudgetLedger(path: directory.appendingPathComponent("other.jsonl").path),
                                         digestKey: [UInt8](repeating: 0x11, count: 32), policy: policy)
-        let value6 = try await otherKey.subjectDigest("alice@example.org")
-        XCTAssertNotEqual(value6, digest)
+        let otherDigest = try await otherKey.subjectDigest("alice@example.org")
+        XCTAssertNotEqual(otherDigest, digest)
     }
 
     func testAShortDigestKeyIsRefused() throws {
@@ -83,9 +83,9 @@ final class ProbingGuardTests: XCTestCase {
         _ = try await accountant.charge(tenant: "acme", dataset: "d", mechanism: "count", cost: .epsilon(PrivacyAmount("0.5")))
         XCTAssertEqual(try ledger.entries().count, 2)
         let reloadedAccountant = try BudgetAccountant(ledger: ledger, configuration: .init(tenants: ["acme": BudgetPolicy(limit: .epsilon(PrivacyAmount("1")))]))
-        let value7 = await reloadedAccountant.remaining(tenant: "acme", dataset: "d").tenant
-        XCTAssertEqual(value7, .epsilon(try PrivacyAmount("0.5")))
-        let value8 = try await guardian.remainingAnswers(relyingParty: "rp", subject: "s")
-        XCTAssertEqual(value8, 4)
+        let tenantLeft = await reloadedAccountant.remaining(tenant: "acme", dataset: "d").tenant
+        XCTAssertEqual(tenantLeft, .epsilon(try PrivacyAmount("0.5")))
+        let answersLeft = try await guardian.remainingAnswers(relyingParty: "rp", subject: "s")
+        XCTAssertEqual(answersLeft, 4)
     }
 }
