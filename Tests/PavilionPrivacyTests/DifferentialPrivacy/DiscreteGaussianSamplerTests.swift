@@ -42,5 +42,9 @@ final class DiscreteGaussianSamplerTests: XCTestCase {
             let sampler = try DiscreteGaussianSampler(sigmaSquared: ExactRational(a, b))
             for _ in 0..<50 { _ = try sampler.sample(using: source) }
         }
+        // σ² = 2^-62: ±1 is accepted with probability about exp(-2^61), and
+        // |Y| >= 4 from the proposal takes the two-word division path.
+        let narrow = try DiscreteGaussianSampler(sigmaSquared: ExactRational(1, 1 << 62))
+        for _ in 0..<500 { XCTAssertEqual(try narrow.sample(using: source), 0) }
     }
 }
