@@ -1,0 +1,16 @@
+import Foundation
+import Synchronization
+
+/// A clock the test drives: it moves only when told to.
+final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Mutex(start) }
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+
+    /// The closure the accountant and the guard take.
+    var reader: @Sendable () -> Date { { [self] in self.now } }
+}
