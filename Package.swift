@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
                                                               "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
                                                               "PavilionCrypto", "PavilionCore", "PavilionCredentials", "PavilionHSM"]),
-        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore", "PavilionCrypto"]),
+        .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore", "PavilionCrypto",
+                                                             "PavilionCredentials", "PavilionHSM"]),
     ]
 )

@@ -35,6 +35,9 @@ enum Pavilion {
           simulate camara|fhir|echo [--host IP] [--port N] [--tls-cert FILE --tls-key FILE]
                    [--latency-ms N] [--error-rate R] [--client-id ID --client-secret S]
                                                 run a DP simulator; prints {"simulator":…,"url":…}
+          credential verify [--trust JWKS] [--now UNIX] FILE|-
+                                                check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
+                                                JSON report of each check; exit 0 valid, 1 invalid
           version                               print the version and the ABI version
         """
 
@@ -54,6 +57,7 @@ enum Pavilion {
             case "audit": status = try AuditCommand.run(Array(words))
             case "simulate": status = try SimulateCommand.run(Array(words))
             case "data": status = try DataCommand.run(Array(words))
+            case "credential": status = try CredentialCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)
