@@ -44,10 +44,10 @@ let package = Package(
         .target(name: "PavilionPrivacy", dependencies: ["PavilionCore", "PavilionCrypto"]),
         .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet"]),
         .target(name: "PavilionHost", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
-                                                    "PavilionNet", "PavilionStore", "PavilionData"]),
+                                                    "PavilionNet", "PavilionStore", "PavilionData", "PavilionCredentials", "PavilionHSM"]),
         .executableTarget(name: "pavilion", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
                                                           "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
-                                                          "PavilionHost", "PavilionPrivacy"]),
+                                                          "PavilionHost", "PavilionPrivacy", "PavilionCredentials", "PavilionHSM"]),
 
         // Connector kit and shipped connectors.
         .target(name: "PavilionConnectorKit", dependencies: ["CPavilion"], path: "Plugins/PavilionConnectorKit",
@@ -79,8 +79,8 @@ let package = Package(
                                                                    "PavilionPlugins", "PavilionManifest", "PavilionCrypto"]),
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
                                                               "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
-                                                              "PavilionCrypto", "PavilionCore"]),
+                                                              "PavilionCrypto", "PavilionCore", "PavilionCredentials", "PavilionHSM"]),
         .testTarget(name: "PavilionCLITests", dependencies: ["PavilionTestSupport", "PavilionCore", "PavilionStore", "PavilionCrypto",
-                                                             "PavilionPrivacy"]),
+                                                             "PavilionPrivacy", "PavilionCredentials", "PavilionHSM"]),
     ]
 )

@@ -37,6 +37,9 @@ enum Pavilion {
                                                 run a DP simulator; prints {"simulator":…,"url":…}
           privacy receipt verify FILE [--key FILE] [--json]
                                                 check a privacy receipt bundle offline (signature, inclusion, tree head)
+          credential verify [--trust JWKS] [--now UNIX] FILE|-
+                                                check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
+                                                JSON report of each check; exit 0 valid, 1 invalid
           version                               print the version and the ABI version
         """
 
@@ -57,6 +60,7 @@ enum Pavilion {
             case "simulate": status = try SimulateCommand.run(Array(words))
             case "data": status = try DataCommand.run(Array(words))
             case "privacy": status = try PrivacyCommand.run(Array(words))
+            case "credential": status = try CredentialCommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)

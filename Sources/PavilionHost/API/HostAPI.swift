@@ -21,6 +21,8 @@ public final class HostAPI: Sendable {
         case health = "GET /healthz"
         case ready = "GET /readyz"
         case metrics = "GET /metrics"
+        case jwks = "GET /.well-known/jwks.json"
+        case issuerMetadata = "GET /.well-known/jwt-vc-issuer"
         case unknown = "unknown"
     }
 
@@ -31,6 +33,7 @@ public final class HostAPI: Sendable {
     public let metrics: Metrics
     private let logger: Logger
     private let draining = Atomic<Bool>(false)
+    private let keyring: SigningKeyring?
 
     /// - Parameters:
     ///   - store: tenants, keys, verifications, audit.
@@ -38,8 +41,10 @@ public final class HostAPI: Sendable {
     ///   - pipeline: runs verifications.
     ///   - metrics: where request counts and latencies go.
     ///   - logger: the access log and errors.
+    ///   - keyring: the credential signing keys, published as a JWKS; `nil` when the host issues no credentials.
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
-                logger: Logger) {
+                logger: Logger, keyring: SigningKeyring? = nil) {
+        self.keyring = keyring
         self.store = store
         self.connectors = connectors
         self.pipeline = pipeline
@@ -71,7 +76,11 @@ public final class HostAPI: Sendable {
             response = Self.problemResponse(error, requestID: requestID)
         }
         response.headers.replace(name: "x-request-id", value: requestID)
-        if route != .metrics, route != .health, route != .ready { response.headers.replace(name: "cache-control", value: "no-store") }
+        if route == .jwks || route == .issuerMetadata, response.status == 200 {
+            response.headers.replace(name: "cache-control", value: "max-age=300")
+        } else if route != .metrics, route != .health, route != .ready {
+            response.headers.replace(name: "cache-control", value: "no-store")
+        }
         let elapsed = VerificationPipeline.seconds(ContinuousClock.now - started)
         let routeLabel = route == .unknown ? "unknown" : String(route.rawValue.split(separator: " ", maxSplits: 1).last ?? "")
         metrics.increment("pavilion_http_requests_total", [routeLabel, Self.methodLabel(request.method), String(response.status)])
@@ -119,6 +128,9 @@ public final class HostAPI: Sendable {
         case .metrics:
             return HTTPServerResponse(status: 200, headers: ["content-type": "text/plain; version=0.0.4; charset=utf-8"],
                                       body: Array(metrics.render().utf8))
+        case .jwks, .issuerMetadata:
+            guard let keyring else { throw APIProblem(404, "not_found", "this host issues no credentials") }
+            return Self.json(200, route == .jwks ? keyring.jwks : keyring.issuerMetadata)
         default:
             break
         }
@@ -135,7 +147,7 @@ public final class HostAPI: Sendable {
             return try await listConnectors(caller: caller)
         case .listAudit:
             return try await listAudit(query: request.query, caller: caller)
-        case .health, .ready, .metrics, .unknown:
+        case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown:
             throw APIProblem(404, "not_found", "no such resource")
         }
     }
@@ -148,6 +160,8 @@ public final class HostAPI: Sendable {
         case ("GET", "/healthz"), ("HEAD", "/healthz"): return .health
         case ("GET", "/readyz"), ("HEAD", "/readyz"): return .ready
         case ("GET", "/metrics"): return .metrics
+        case ("GET", "/.well-known/jwks.json"): return .jwks
+        case ("GET", "/.well-known/jwt-vc-issuer"): return .issuerMetadata
         default:
             if method == "GET", path.hasPrefix("/v1/verifications/"), path.count > "/v1/verifications/".count,
                !path.dropFirst("/v1/verifications/".count).contains("/") {
@@ -160,7 +174,7 @@ public final class HostAPI: Sendable {
     static func allowedMethods(path: String) -> [String]? {
         switch path {
         case "/v1/verifications": return ["POST"]
-        case "/v1/connectors", "/v1/audit", "/metrics": return ["GET"]
+        case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         default:
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }

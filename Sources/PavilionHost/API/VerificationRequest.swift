@@ -14,10 +14,20 @@ public struct VerificationRequest: Sendable, Hashable {
     public var lawfulBasis: String?
     /// The subject's jurisdiction, as a residency zone.
     public var jurisdiction: ResidencyZone
+    /// The credential format asked for; `nil` for an answer without a credential.
+    public var credentialFormat: CredentialFormat?
+    /// The subject's DID for `credentialSubject.id`, if given.
+    public var subjectDID: String?
+    /// The holder's public JWK for SD-JWT key binding, if given.
+    public var holderJWK: JSONValue?
 
     /// - Parameters: the fields above.
     public init(connector: String?, claims: [String], subject: JSONValue, purpose: String, lawfulBasis: String?,
-                jurisdiction: ResidencyZone) {
+                jurisdiction: ResidencyZone, credentialFormat: CredentialFormat? = nil, subjectDID: String? = nil,
+                holderJWK: JSONValue? = nil) {
+        self.credentialFormat = credentialFormat
+        self.subjectDID = subjectDID
+        self.holderJWK = holderJWK
         self.connector = connector
         self.claims = claims
         self.subject = subject
@@ -44,7 +54,8 @@ public struct VerificationRequest: Sendable, Hashable {
         guard case .object(let members) = value else {
             throw .invalidRequest("the body must be a JSON object, not \(value.typeName)")
         }
-        let known: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction"]
+        let known: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction",
+                                  "credential_format", "subject_did", "holder_jwk"]
         if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalidRequest("unknown member \"\(Tokens.printable(unknown))\"")
         }
@@ -86,8 +97,10 @@ public struct VerificationRequest: Sendable, Hashable {
             let known = ResidencyZone.allCases.map(\.rawValue).joined(separator: ", ")
             throw .invalidRequest("\"jurisdiction\" must be one of \(known)")
         }
+        let credential = try CredentialRequestFields.parse(members)
         return VerificationRequest(connector: connector, claims: claims, subject: subject, purpose: purpose,
-                                   lawfulBasis: lawfulBasis, jurisdiction: zone)
+                                   lawfulBasis: lawfulBasis, jurisdiction: zone, credentialFormat: credential.format,
+                                   subjectDID: credential.subjectDID, holderJWK: credential.holderJWK)
     }
 }
 

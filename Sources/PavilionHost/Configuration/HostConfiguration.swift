@@ -82,6 +82,8 @@ public struct HostConfiguration: Sendable, Hashable {
     public var dpCAFile: String?
     /// `log_level`.
     public var logLevel: LogLevel
+    /// `credentials`: the credential issuer and its signing keys; `nil` when the host issues none.
+    public var credentials: CredentialsConfiguration?
 
     /// - Parameters: the fields above; defaults for the optional ones.
     public init(file: String, listen: Listen, tls: TLS?, dataDirectory: String, connectorsDirectory: String,
@@ -127,7 +129,7 @@ public struct HostConfiguration: Sendable, Hashable {
             text.hasPrefix("/") ? text : base.appendingPathComponent(text).standardizedFileURL.path
         }
         let root = reader.mapping("", allowed: ["listen", "tls", "data_dir", "connectors_dir", "region", "limits",
-                                                "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level"])
+                                                "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level", "credentials"])
 
         var listen = Listen(host: "127.0.0.1", port: 8443)
         if let l = reader.mapping("listen", in: root, required: true, allowed: ["host", "port"]) {
@@ -210,10 +212,15 @@ public struct HostConfiguration: Sendable, Hashable {
             }
         }
 
+        let credentials = CredentialsConfiguration.parse(&reader, root: root, path: path)
+
         guard reader.problems.isEmpty else { throw HostConfigurationError(diagnostics: reader.problems) }
-        return HostConfiguration(file: document.file, listen: listen, tls: tls, dataDirectory: dataDir,
-                                 connectorsDirectory: connectorsDir, region: region, limits: limits,
-                                 secretsFile: secretsFile, endpointOverrides: overrides, dpCAFile: dpCA, logLevel: logLevel)
+        var configuration = HostConfiguration(file: document.file, listen: listen, tls: tls, dataDirectory: dataDir,
+                                              connectorsDirectory: connectorsDir, region: region, limits: limits,
+                                              secretsFile: secretsFile, endpointOverrides: overrides, dpCAFile: dpCA,
+                                              logLevel: logLevel)
+        configuration.credentials = credentials
+        return configuration
     }
 }
 

@@ -90,9 +90,18 @@ public final class HostService: Sendable {
         let services = PluginServices(logSink: PluginLogBridge(logger: logger), secrets: secrets)
         let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
                                          manifests: FileManifestSource())
+        var keyring: SigningKeyring?
+        if let credentials = configuration.credentials {
+            do { keyring = try SigningKeyring.open(credentials) } catch {
+                client.shutdown()
+                group.shutdown()
+                throw HostServiceError(.configuration, "credentials: \(error)")
+            }
+        }
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
-                                            metrics: metrics, logger: logger, settings: settings(from: configuration))
-        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger)
+                                            metrics: metrics, logger: logger, settings: settings(from: configuration),
+                                            credentials: keyring.map(CredentialIssuer.init))
+        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring)
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)

@@ -30,10 +30,13 @@ public struct VerificationOutcome: Sendable, Hashable {
     public var claims: JSONValue
     /// When the request arrived.
     public var createdAt: Date
+    /// The credential issued with the answer, when the request asked for one.
+    public var credential: IssuedCredential?
 
     /// - Parameters: the fields above.
     public init(id: VerificationID, requestID: String?, status: Status, connector: String, connectorVersion: String,
-                region: String?, claims: JSONValue, createdAt: Date) {
+                region: String?, claims: JSONValue, createdAt: Date, credential: IssuedCredential? = nil) {
+        self.credential = credential
         self.id = id
         self.requestID = requestID
         self.status = status
@@ -66,6 +69,10 @@ public struct VerificationOutcome: Sendable, Hashable {
         ]
         members["request_id"] = requestID.map(JSONValue.string) ?? .null
         members["region"] = region.map(JSONValue.string) ?? .null
+        if let credential {
+            members["credential"] = credential.value
+            members["credential_format"] = .string(credential.format.rawValue)
+        }
         return .object(members)
     }
 }

@@ -57,6 +57,7 @@ public final class VerificationPipeline: Sendable {
     private let metrics: Metrics
     private let logger: Logger
     private let settings: Mutex<PipelineSettings>
+    private let credentials: CredentialIssuer?
 
     /// - Parameters:
     ///   - store: where verifications and audit records go.
@@ -66,8 +67,11 @@ public final class VerificationPipeline: Sendable {
     ///   - metrics: counts outcomes and exchange latencies.
     ///   - logger: for failures (no personal data).
     ///   - settings: policy, overrides and budget.
+    ///   - credentials: issues the credentials requests ask for; `nil` when the host issues none.
     public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = JSONSchemaSubjectValidator(),
-                transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings()) {
+                transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings(),
+                credentials: CredentialIssuer? = nil) {
+        self.credentials = credentials
         self.store = store
         self.connectors = connectors
         self.validator = validator
@@ -123,6 +127,14 @@ public final class VerificationPipeline: Sendable {
             audit.lawfulBasis = decision.lawfulBasis
             guard let chosen = decision.region else { throw APIProblem(400, "residency_not_allowed", "no region allowed") }
             region = chosen
+            if let format = request.credentialFormat {
+                guard let credentials else {
+                    throw APIProblem(400, "unsupported_credential_format", "this host issues no credentials (no credentials: section)")
+                }
+                guard credentials.canIssue(format, region: chosen.name) else {
+                    throw APIProblem(503, "signing_key_unavailable", "region '\(chosen.name)' has no key for \(format.rawValue) credentials")
+                }
+            }
             if let schema = manifest.inputSchema {
                 let violations = validator.validate(request.subject, against: schema)
                 if !violations.isEmpty {
@@ -189,6 +201,18 @@ public final class VerificationPipeline: Sendable {
             logger.error("cannot generate a verification id", ["request_id": .string(requestID), "error": .string("\(error)")])
             throw APIProblem.internalError()
         }
+        var credential: IssuedCredential?
+        if status == .completed, let format = request.credentialFormat, let credentials {
+            do throws(APIProblem) {
+                credential = try credentials.issue(format, content: try Self.credentialContent(request, claims: claims, id: id,
+                                                                                              manifest: manifest, region: region),
+                                                   now: startedAt)
+            } catch {
+                logger.error("cannot issue a credential", ["request_id": .string(requestID), "error": .string(error.detail)])
+                await finish(audit: audit, problem: error, connector: manifest.name)
+                throw error
+            }
+        }
         let finishedAt = Date()
         let record = VerificationRecord(id: id, tenantID: tenant, connector: manifest.name,
                                         connectorVersion: manifest.metadata.version, purpose: request.purpose,
@@ -208,7 +232,7 @@ public final class VerificationPipeline: Sendable {
         metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
         return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                    connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
-                                   createdAt: record.createdAt)
+                                   createdAt: record.createdAt, credential: credential)
     }
 
     // MARK: - Stages

@@ -9,7 +9,8 @@ import PavilionSimulators
 /// embedded default a newcomer runs. It makes (or reuses) a data folder with
 /// a private CA and server certificate, a store with tenant `dev` and its
 /// keys, starts a DP simulator for each shipped connector on loopback,
-/// writes a configuration pointing the connectors' regions at them, and runs
+/// writes a configuration pointing the connectors' regions at them (with
+/// credential signing keys per region, see ``DevCredentials``), and runs
 /// the same server as `serve --config`. Once ready it writes `DIR/dev.json`
 /// and prints a `curl` command that works as printed.
 enum DevServe {
@@ -40,8 +41,10 @@ enum DevServe {
         let secrets = (data as NSString).appendingPathComponent("connector-secrets.yaml")
         try PEMFile.write(connectorSecrets(tenant: setup.tenant.rawValue, manifests: manifests), to: secrets)
         let configPath = (data as NSString).appendingPathComponent("pavilion.yaml")
+        let credentials = try DevCredentials.prepare(dataDirectory: data, regions: manifests.flatMap { $0.regions.map(\.name) },
+                                                     issuer: "https://127.0.0.1:\(port)")
         try PEMFile.write(configuration(port: port, setup: setup, connectors: connectors, secrets: secrets,
-                                        overrides: overrides), to: configPath)
+                                        overrides: overrides) + DevCredentials.yaml(credentials), to: configPath)
         let configuration: HostConfiguration
         do { configuration = try HostConfiguration.load(path: configPath) } catch {
             Output.err(error.description)

@@ -142,7 +142,8 @@ final class HostHarness {
 
     /// Tenants `acme` and `other`, both with echo enabled.
     init(tls certificates: TestCertificates? = nil, limits: HostConfiguration.Limits = HostHarness.defaultLimits,
-         overrides: ((Int) -> [String: [String: EndpointURL]])? = nil) async throws {
+         overrides: ((Int) -> [String: [String: EndpointURL]])? = nil,
+         credentials: CredentialsConfiguration? = nil) async throws {
         root = try TestEnvironment.makeTemporaryDirectory("pavilion-host")
         let connectors = root.appendingPathComponent("connectors.d")
         try HostHarness.installConnector("echo", into: connectors)
@@ -165,6 +166,7 @@ final class HostHarness {
             region: "local", limits: limits, logLevel: .debug)
         let local = try XCTUnwrap(EndpointURL("http://127.0.0.1:\(dpPort)"))
         config.endpointOverrides = overrides?(dpPort) ?? ["echo": ["local": local]]
+        config.credentials = credentials
         service = try HostService.start(configuration: config, store: store, logger: Logger(level: .debug, sink: logs), threads: 1)
         clientGroup = try EventLoopGroup(threads: 1)
         let tls = TLSConfiguration.client(trustRoots: certificates.map { .caFile($0.caFile) } ?? .system)
@@ -216,9 +218,9 @@ final class HostHarness {
 
     /// A verification request body for the echo connector.
     static func echoBody(purpose: String = "testing", connector: String? = "echo", subject: String = "{}",
-                         jurisdiction: String = "eu") -> String {
+                         jurisdiction: String = "eu", extra: String = "") -> String {
         let c = connector.map { #""connector":"\#($0)","# } ?? ""
-        return #"{\#(c)"claims":["echo"],"subject":\#(subject),"purpose":"\#(purpose)","jurisdiction":"\#(jurisdiction)"}"#
+        return #"{\#(c)"claims":["echo"],"subject":\#(subject),"purpose":"\#(purpose)","jurisdiction":"\#(jurisdiction)"\#(extra)}"#
     }
 
     func stop() async {

@@ -1,0 +1,46 @@
+import Foundation
+import PavilionCore
+import PavilionCredentials
+
+/// `pavilion credential verify [--trust FILE] [--now UNIX] FILE|-`: detect
+/// the credential's format (a `vc+jwt` compact JWS, a `dc+sd-jwt` SD-JWT VC,
+/// or a JSON credential with a Data Integrity `proof`), check its
+/// signature with a key from the `--trust` JWK Set (or, for Data Integrity,
+/// the proof's did:key), its data model and validity period, and print a
+/// JSON report naming each check. Exit 0 when valid, 1 when not, 2 for a
+/// usage error.
+enum CredentialCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        guard words.first == "verify" else {
+            throw UsageError(words.first.map { "unknown credential subcommand '\($0)' (verify)" } ?? "credential needs a subcommand: verify")
+        }
+        let args = try Arguments(words.dropFirst(), options: ["trust", "now"])
+        guard args.positional.count == 1, let input = args.positional.first else {
+            throw UsageError("credential verify takes one FILE (or - for stdin)")
+        }
+        var clock = SystemCredentialClock().now
+        if let text = args.option("now") {
+            guard let seconds = Double(text), seconds >= 0 else { throw UsageError("--now must be Unix seconds") }
+            clock = Date(timeIntervalSince1970: seconds)
+        }
+        var trusted: [JWK]?
+        if let path = args.option("trust") {
+            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read the --trust file \(path)") }
+            do { trusted = try JWKSet(parsing: String(decoding: data, as: UTF8.self)).keys } catch {
+                throw UsageError("--trust \(path) is not a JWK Set: \(error.reason)")
+            }
+        }
+        let bytes: Data?
+        if input == "-" {
+            bytes = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            bytes = FileManager.default.contents(atPath: input)
+        }
+        guard let bytes else { throw UsageError("cannot read \(input)") }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let verifier = CredentialVerifier(trusted: trusted, clock: FixedCredentialClock(clock))
+        let report = try Blocking.run { await verifier.verify(text) }
+        Output.out(report.json.prettySerialized)
+        return report.isValid ? 0 : 1
+    }
+}
