@@ -23,8 +23,8 @@ public struct CircuitBreaker: Sendable {
         public var failureRate: Double
         /// Outcomes in the sliding window (`breaker_window`, default 20).
         public var window: Int
-        /// Outcomes needed in the window before the rate counts (default 10;
-        /// not a manifest field yet).
+        /// Outcomes needed in the window before the rate counts (default 10,
+        /// never more than `window`; not a manifest field yet).
         public var minimumCalls: Int
         /// How long the breaker stays open (`breaker_open_ms`, default 30 000).
         public var openMs: Int64
@@ -37,7 +37,7 @@ public struct CircuitBreaker: Sendable {
             self.consecutiveFailures = max(1, consecutiveFailures)
             self.failureRate = failureRate
             self.window = max(1, window)
-            self.minimumCalls = max(1, minimumCalls)
+            self.minimumCalls = min(max(1, minimumCalls), self.window)
             self.openMs = max(0, openMs)
             self.halfOpenProbes = max(1, halfOpenProbes)
         }

@@ -29,7 +29,7 @@ final class ConnectivityCircuitBreakerTests: XCTestCase {
     }
 
     func testConsecutiveFailuresOpenTheBreaker() throws {
-        var b = breaker(consecutive: 3, minimumCalls: 100)
+        var b = breaker(consecutive: 3, rate: 1.0)
         XCTAssertNil(try exchange(&b, .failure))
         XCTAssertNil(try exchange(&b, .failure))
         let t = try XCTUnwrap(try exchange(&b, .failure))
@@ -38,7 +38,7 @@ final class ConnectivityCircuitBreakerTests: XCTestCase {
     }
 
     func testASuccessResetsTheConsecutiveCount() throws {
-        var b = breaker(consecutive: 3, minimumCalls: 100)
+        var b = breaker(consecutive: 3, rate: 1.0)
         for _ in 0..<10 {
             XCTAssertNil(try exchange(&b, .failure))
             XCTAssertNil(try exchange(&b, .failure))
@@ -63,6 +63,15 @@ final class ConnectivityCircuitBreakerTests: XCTestCase {
         XCTAssertNil(try exchange(&b, .failure))
         XCTAssertNil(try exchange(&b, .failure))  // 100% of 2 calls, under the minimum
         XCTAssertEqual(b.phase, .closed)
+    }
+
+    func testAWindowSmallerThanTheMinimumStillTrips() throws {
+        var b = breaker(consecutive: 100, rate: 0.5, window: 4, minimumCalls: 10)
+        XCTAssertEqual(b.configuration.minimumCalls, 4)
+        try exchange(&b, .failure)
+        try exchange(&b, .success)
+        try exchange(&b, .failure)
+        XCTAssertEqual(try exchange(&b, .success)?.reason, .failureRate(failures: 2, calls: 4))
     }
 
     func testTheWindowForgetsOldOutcomes() throws {
