@@ -45,6 +45,9 @@ final class NetworkNamespaceTests: XCTestCase {
         let link = try NetworkNamespace.connect(host, "198.18.0.2", dp, "198.18.0.1")
         XCTAssertEqual(try dp.defaultRoutes(), "")
         XCTAssertEqual(try host.defaultRoutes(), "")
+        // No default route: an address outside the test's own links is unreachable at once.
+        let offLink = try host.run("/usr/bin/curl", ["-sS", "--max-time", "2", "http://198.51.100.1/"])
+        XCTAssertEqual(offLink.status, 7, "curl should fail to connect: \(offLink.stderr)")
 
         let (_, out) = try dp.spawn(TestEnvironment.pavilionBinary.path,
                                     ["simulate", "echo", "--host", "198.18.0.1", "--port", "18080"])
@@ -57,7 +60,7 @@ final class NetworkNamespaceTests: XCTestCase {
 
         try link.setUp(false)
         let refused = try host.run("/usr/bin/curl", ["-sS", "--max-time", "2", "http://198.18.0.1:18080/echo"])
-        XCTAssertNotEqual(refused.status, 0, "reachable over a link that is down")
+        XCTAssertEqual(refused.status, 7, "reachable over a link that is down? \(refused.stderr)")
 
         dp.delete()
         host.delete()
