@@ -20,6 +20,7 @@ enum BenchCommand {
         case "http": figures = try HTTPBenchmark.run(connectorsDirectory: directory, quick: args.flag("quick"), arguments: args)
         case "signing": figures = try SigningBenchmark.run(quick: args.flag("quick"))
         case "privacy": figures = try PrivacyBenchmark.run(quick: args.flag("quick"))
+        case "data": figures = try DataBenchmark.run(quick: args.flag("quick"))
         default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http, signing, privacy, data)")
         }
         Output.out(figures.serialized)
