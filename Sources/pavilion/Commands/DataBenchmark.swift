@@ -36,6 +36,7 @@ enum DataBenchmark {
             }
             figures["python_jsonschema_per_s"] = .double(python.rate)
             figures["python_documents_valid"] = .int(Int64(python.valid))
+            figures["python_jsonschema_version"] = .string(python.version)
             figures["ratio"] = .double(pavilionRate / python.rate)
         } else {
             Output.err("bench data: python3 or its jsonschema package is missing (pip install jsonschema); "
@@ -120,9 +121,10 @@ enum DataBenchmark {
 
     /// Documents per second validated by python3's `jsonschema`
     /// (`Draft202012Validator(schema).is_valid`, the median of `rounds` after
-    /// a warm-up pass) and how many it found valid; nil when python3 or the
+    /// a warm-up pass), how many it found valid and the versions; nil when python3 or the
     /// package is missing.
-    private static func pythonValidation(schema: JSONValue, documents: [JSONValue], rounds: Int) throws -> (rate: Double, valid: Int)? {
+    private static func pythonValidation(schema: JSONValue, documents: [JSONValue],
+                                         rounds: Int) throws -> (rate: Double, valid: Int, version: String)? {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pavilion-bench-data-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -131,7 +133,7 @@ enum DataBenchmark {
         try Data(schema.serializedBytes).write(to: schemaFile)
         try Data(documents.map(\.serialized).joined(separator: "\n").utf8).write(to: documentsFile)
         let script = """
-            import json, sys, time
+            import importlib.metadata, json, platform, sys, time
             from jsonschema import Draft202012Validator
             schema = json.load(open(sys.argv[1]))
             docs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
@@ -142,14 +144,14 @@ enum DataBenchmark {
                 t = time.perf_counter()
                 for d in docs: v.is_valid(d)
                 rates.append(len(docs) / (time.perf_counter() - t))
-            rates.sort(); print(rates[len(rates) // 2], valid)
+            rates.sort(); print(rates[len(rates) // 2], valid, importlib.metadata.version('jsonschema'), platform.python_version())
             """
         guard let output = BenchProcess.output(["python3", "-c", script, schemaFile.path, documentsFile.path, String(rounds)]) else {
             return nil
         }
         let fields = output.split(whereSeparator: \.isWhitespace)
-        guard fields.count == 2, let rate = Double(fields[0]), let valid = Int(fields[1]) else { return nil }
-        return (rate, valid)
+        guard fields.count == 4, let rate = Double(fields[0]), let valid = Int(fields[1]) else { return nil }
+        return (rate, valid, "jsonschema \(fields[2]) on Python \(fields[3])")
     }
 
     /// The transform program of a typical connector: rename, map, derive
