@@ -21,6 +21,7 @@ enum Pavilion {
           bench abi|manifests                   print one JSON object of benchmark figures
           bench http [--quick] [--dir DIR] [--duration S] [--connections N] [--idle N]
                                                 Pavilion vs nginx (needs nginx, wrk, python3)
+          bench signing|privacy|data [--quick]  crypto, privacy and data-pipeline figures beside their references
           tenants create ID [--name NAME] [--connectors a,b]
           tenants list | disable ID | enable ID
           tenants enable-connector|disable-connector ID CONNECTOR

@@ -10,7 +10,7 @@ enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let args = try Arguments(words, flags: ["quick"], options: ["dir", "duration", "connections", "idle"])
         guard args.positional.count == 1, let suite = args.positional.first else {
-            throw UsageError("bench needs exactly one suite: abi, manifests or http")
+            throw UsageError("bench needs exactly one suite: abi, manifests, http, signing, privacy or data")
         }
         let directory = args.option("dir") ?? "connectors.d"
         let figures: JSONValue
@@ -18,7 +18,10 @@ enum BenchCommand {
         case "abi": figures = try ABIBenchmark.run(connectorsDirectory: directory)
         case "manifests": figures = try ManifestBenchmark.run(connectorsDirectory: directory)
         case "http": figures = try HTTPBenchmark.run(connectorsDirectory: directory, quick: args.flag("quick"), arguments: args)
-        default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http)")
+        case "signing": figures = try SigningBenchmark.run(quick: args.flag("quick"))
+        case "privacy": figures = try PrivacyBenchmark.run(quick: args.flag("quick"))
+        case "data": figures = try DataBenchmark.run(quick: args.flag("quick"))
+        default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http, signing, privacy, data)")
         }
         Output.out(figures.serialized)
         return 0

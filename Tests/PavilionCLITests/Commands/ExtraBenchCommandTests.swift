@@ -1,0 +1,68 @@
+import Foundation
+import PavilionCore
+import PavilionTestSupport
+import XCTest
+
+/// `bench signing|privacy|data --quick` print their contract's keys. The
+/// figures are not asserted: tests never judge wall-clock time.
+final class ExtraBenchCommandTests: XCTestCase {
+    private func figures(_ suite: String) throws -> JSONValue {
+        let result = try TestEnvironment.pavilion(["bench", suite, "--quick"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try parseJSON(result.stdout)
+    }
+
+    private func assertNumbers(_ figures: JSONValue, _ keys: [String], file: StaticString = #filePath, line: UInt = #line) {
+        for key in keys {
+            XCTAssertNotNil(figures[key]?.doubleValue, "\(key) missing or not a number in \(figures.serialized)", file: file, line: line)
+        }
+    }
+
+    private static var softHSMInstalled: Bool {
+        FileManager.default.fileExists(atPath: "/usr/lib/softhsm/libsofthsm2.so")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/softhsm2-util")
+    }
+
+    private static var opensslInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
+
+    private static var pythonJSONSchemaInstalled: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import jsonschema"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    func testSigningBenchmarkPrintsTheContractKeys() throws {
+        let f = try figures("signing")
+        assertNumbers(f, ["es256_sign_per_s", "es256_verify_per_s", "issue_sd_jwt_vc_per_s", "status_lookup_ns"])
+        if Self.opensslInstalled { assertNumbers(f, ["openssl_es256_sign_per_s", "ratio"]) }
+        if Self.softHSMInstalled {
+            assertNumbers(f, ["hsm_es256_sign_per_s"])
+        } else {
+            XCTAssertEqual(f["hsm_es256_sign_per_s"], .null, "without SoftHSM2 the HSM figure is null")
+        }
+    }
+
+    func testPrivacyBenchmarkPrintsTheContractKeysAndNullsWhatIsNotBuilt() throws {
+        let f = try figures("privacy")
+        assertNumbers(f, ["oprf_evaluate_per_s", "dgauss_samples_per_s", "log_append_per_s"])
+        for key in ["psi_1m_seconds", "openmined_psi_1m_seconds", "psi_speedup", "psi_1m_peak_rss_mb", "range_proof_ms", "range_proof_bytes"] {
+            XCTAssertEqual(f[key], .null, "\(key) is null until it is built")
+        }
+    }
+
+    func testDataBenchmarkPrintsTheContractKeys() throws {
+        let f = try figures("data")
+        assertNumbers(f, ["validate_per_s", "transform_per_s", "lineage_write_per_s"])
+        if Self.pythonJSONSchemaInstalled {
+            assertNumbers(f, ["python_jsonschema_per_s", "ratio"])
+            XCTAssertEqual(f["documents_valid"], f["python_documents_valid"], "both validators agree on the documents")
+        } else {
+            XCTAssertEqual(f["python_jsonschema_per_s"], .null)
+        }
+    }
+}
