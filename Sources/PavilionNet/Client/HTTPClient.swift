@@ -45,15 +45,22 @@ public final class HTTPClient: Sendable {
         let due = Sys.now() &+ remaining.nanoseconds
         let isHead = request.method == "HEAD"
         let idempotent = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(request.method)
+        // On one of this client's loops (a server handler, say) the exchange
+        // runs on that loop: a pooled connection of its own or a new one,
+        // started inline, its completion resuming the caller in the same
+        // loop iteration. Elsewhere any pooled connection will do, reached
+        // through its loop's queue.
+        let current = EventLoop.current.flatMap { loop in group.loops.contains { $0 === loop } ? loop : nil }
         for _ in 0..<3 {
             let result: Result<HTTPClientResponse, HTTPClientError>
-            if let pooled = core.pool.checkout(endpoint) {
+            if let pooled = core.pool.checkout(endpoint, on: current) {
                 result = await withCheckedContinuation { continuation in
-                    pooled.loop.execute {
+                    let start = { @Sendable in
                         pooled.reuse(request: bytes, isHead: isHead, idempotent: idempotent, deadline: due) {
                             continuation.resume(returning: $0)
                         }
                     }
+                    if pooled.loop.inLoop { start() } else { pooled.loop.execute(start) }
                 }
             } else {
                 let addresses: [SocketAddress]
@@ -61,12 +68,13 @@ public final class HTTPClient: Sendable {
                     throw HTTPClientError(.system, error.description)
                 }
                 guard let address = addresses.first else { throw HTTPClientError(.system, "\(endpoint.host) has no address") }
-                let connection = ClientConnection(endpoint: endpoint, loop: group.next(), core: core)
+                let connection = ClientConnection(endpoint: endpoint, loop: current ?? group.next(), core: core)
                 result = await withCheckedContinuation { continuation in
-                    connection.loop.execute {
+                    let start = { @Sendable in
                         connection.connect(to: address, request: bytes, isHead: isHead, idempotent: idempotent,
                                            deadline: due) { continuation.resume(returning: $0) }
                     }
+                    if connection.loop.inLoop { start() } else { connection.loop.execute(start) }
                 }
             }
             switch result {

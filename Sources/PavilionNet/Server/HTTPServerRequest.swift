@@ -69,5 +69,8 @@ public struct HTTPServerResponse: Sendable {
     }
 }
 
-/// Handles one request; runs in a task off the event loop.
+/// Handles one request. Runs in a task whose executor preference is the
+/// connection's event loop: its nonisolated code runs on the loop thread and
+/// must not block (long CPU work or blocking I/O stalls every connection of
+/// that loop; hand it to a queue or thread of its own and await it).
 public typealias HTTPHandler = @Sendable (HTTPServerRequest) async -> HTTPServerResponse

@@ -1,7 +1,8 @@
 import PavilionCrypto
 
-/// One accepted connection. Confined to its loop; handler tasks reach it only
-/// through `loop.execute`.
+/// One accepted connection. Confined to its loop; its handler tasks prefer
+/// the loop as their executor and reach it directly when they end there,
+/// else through `loop.execute`.
 ///
 /// At most one request is in flight: while its handler runs the connection
 /// stops reading, so pipelined requests wait (in the parser's buffer or the
@@ -188,9 +189,16 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         let request = HTTPServerRequest(head: head, body: body, remoteAddress: remote, tls: tlsInfo, connectionID: id)
         let handler = core.handler
         let loop = self.loop
-        handlerTask = Task { [self] in
+        // The handler runs on this loop's thread (the loop is its task
+        // executor) until it awaits something that answers elsewhere, and it
+        // resumes here; the response is written without a hand-off.
+        handlerTask = Task(executorPreference: loop) { [self] in
             let response = await handler(request)
-            loop.execute { self.handlerFinished(generation: generation, response: response) }
+            if loop.inLoop {
+                handlerFinished(generation: generation, response: response)
+            } else {
+                loop.execute { self.handlerFinished(generation: generation, response: response) }
+            }
         }
     }
 
