@@ -41,6 +41,9 @@ public final class SQLiteStore: Store {
     public static let databaseFileName = "pavilion.sqlite3"
     /// The checkpoint key file's name inside the data directory.
     public static let signingKeyFileName = AuditSigner.fileName
+    /// Bytes of the database file read through a memory mapping (SQLite's
+    /// `mmap_size`) by the writer and the read connections.
+    static let mmapSize = 256 << 20
     /// The schema version this code writes.
     public static var schemaVersion: Int64 { SQLiteSchema.latestVersion }
 
@@ -107,6 +110,7 @@ public final class SQLiteStore: Store {
                              call: "sqlite3_step")
         }
         try db.storeRun(context, "PRAGMA synchronous = FULL")
+        _ = try db.storeQueryOne(context, "PRAGMA mmap_size = \(mmapSize)")
         try db.storeRun(context, "PRAGMA foreign_keys = ON")
         let application = try db.storeQueryOne(context, "PRAGMA application_id")
         if case .integer(let id)? = application?.values.first, id != 0, id != SQLiteSchema.applicationID {
