@@ -51,6 +51,27 @@ enum SQLite3 {
 
     static func close(_ db: OpaquePointer) { sqlite3_close_v2(db) }
 
+    /// What `sqlite3_wal_hook` calls after each commit: context, database,
+    /// schema name, frames in the WAL.
+    typealias WALHook = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
+
+    /// Install `hook` with `context` (`sqlite3_wal_hook`); this replaces
+    /// SQLite's automatic checkpoints on that connection.
+    static func walHook(_ db: OpaquePointer, _ hook: WALHook, context: UnsafeMutableRawPointer) {
+        _ = sqlite3_wal_hook(db, hook, context)
+    }
+
+    /// A passive checkpoint of the main database (`sqlite3_wal_checkpoint_v2`,
+    /// `SQLITE_CHECKPOINT_PASSIVE`): copies what it can without waiting for
+    /// readers or the writer. Returns the code, frames in the WAL and frames
+    /// checkpointed.
+    static func checkpointPassive(_ db: OpaquePointer) -> (code: Int32, walFrames: Int32, checkpointed: Int32) {
+        var log: Int32 = 0
+        var done: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &done)
+        return (code, log, done)
+    }
+
     static func busyTimeout(_ db: OpaquePointer, milliseconds: Int32) -> Int32 {
         sqlite3_busy_timeout(db, milliseconds)
     }

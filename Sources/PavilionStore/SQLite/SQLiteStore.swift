@@ -21,15 +21,20 @@ public final class SQLiteStore: Store {
         public var additionalTrustedCheckpointKeys: [Ed25519PublicKey]
         /// The clock for `created_at` and friends.
         public var clock: @Sendable () -> Date
+        /// WAL frames (pages) after which a background checkpoint copies
+        /// them into the database file (SQLite's own default is 1000).
+        public var checkpointFrames: Int
 
         /// - Parameters:
         ///   - checkpointInterval: records per periodic checkpoint (at least 1).
         ///   - busyTimeoutMilliseconds: the SQLite busy timeout.
         ///   - additionalTrustedCheckpointKeys: earlier checkpoint keys still trusted.
         ///   - clock: the time source.
+        ///   - checkpointFrames: WAL frames that trigger a background checkpoint.
         public init(checkpointInterval: Int64 = 1000, busyTimeoutMilliseconds: Int32 = 5000,
                     additionalTrustedCheckpointKeys: [Ed25519PublicKey] = [],
-                    clock: @escaping @Sendable () -> Date = { Date() }) {
+                    clock: @escaping @Sendable () -> Date = { Date() }, checkpointFrames: Int = 1000) {
+            self.checkpointFrames = max(1, checkpointFrames)
             self.checkpointInterval = max(1, checkpointInterval)
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.additionalTrustedCheckpointKeys = additionalTrustedCheckpointKeys
@@ -61,6 +66,8 @@ public final class SQLiteStore: Store {
     /// single verifications), used on the caller's thread: in WAL mode they
     /// read the last committed state without waiting behind a group commit.
     private let readers: ReadConnectionPool
+    /// Copies the WAL into the database file off the writer's queue.
+    let checkpointer: WALCheckpointer
     /// Verifications waiting to be written together (group commit).
     private let commits = GroupCommit<PendingVerification, AuditRecord>()
 
@@ -98,6 +105,12 @@ public final class SQLiteStore: Store {
         }
         signer = try AuditSigner.loadOrCreate(directory: dataDirectory)
         readers = try ReadConnectionPool(path: databasePath, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        let checkpointer = try WALCheckpointer(path: databasePath, threshold: configuration.checkpointFrames,
+                                               busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        self.checkpointer = checkpointer
+        try worker.runBlocking { connection in
+            connection.onCommit { frames in checkpointer.walGrew(frames: frames) }
+        }
     }
 
     // MARK: Opening
