@@ -436,22 +436,21 @@ public final class SQLiteStore: Store {
         let fields = AuditCanonicalForm.fields(sequence: sequence, recordedAt: recordedAt, entry: entry,
                                                previousHash: previousHash)
         let hash = AuditCanonicalForm.recordHash(fields)
-        let columns = AuditCanonicalForm.recordColumns + ["hash"]
-        let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
         var values: [SQLiteValue] = []
-        for (column, field) in zip(AuditCanonicalForm.recordColumns, fields) {
+        values.reserveCapacity(fields.count + 1)
+        for (isInteger, field) in zip(Self.auditColumnIsInteger, fields) {
             guard let field else {
                 values.append(.null)
                 continue
             }
-            if Self.integerAuditColumns.contains(column), let number = Int64(field) {
+            if isInteger, let number = Int64(field) {
                 values.append(.integer(number))
             } else {
                 values.append(.text(field))
             }
         }
         values.append(.text(hash))
-        try db.storeRun(context, "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
+        try db.storeRun(context, Self.insertAuditSQL, values)
         if sequence % configuration.checkpointInterval == 0 {
             try insertCheckpoint(db, sequence: sequence, hash: hash)
         }
@@ -460,6 +459,14 @@ public final class SQLiteStore: Store {
     }
 
     private static let integerAuditColumns: Set<String> = ["sequence", "recorded_at", "started_at", "finished_at", "connector_ms"]
+    /// For each of ``AuditCanonicalForm/recordColumns``: stored as an integer?
+    private static let auditColumnIsInteger = AuditCanonicalForm.recordColumns.map(integerAuditColumns.contains)
+    /// The audit insert, built once (it is also the statement cache's key).
+    private static let insertAuditSQL: String = {
+        let columns = AuditCanonicalForm.recordColumns + ["hash"]
+        let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
+        return "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+    }()
 
     @discardableResult
     private func insertCheckpoint(_ db: SQLiteConnection, sequence: Int64, hash: String) throws(StoreError) -> AuditCheckpoint {
