@@ -365,19 +365,24 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     // MARK: Serialisation
 
     static func serialize(_ response: HTTPServerResponse, close: Bool, omitBody: Bool) -> [UInt8] {
-        var text = "HTTP/1.1 \(response.status) \(HTTPStatus.reason(response.status))\r\n"
+        // Bytes straight into one array (no intermediate String).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128 + response.headers.count * 48 + (omitBody ? 0 : response.body.count))
+        bytes.append(contentsOf: "HTTP/1.1 ".utf8)
+        bytes.append(contentsOf: String(response.status).utf8)
+        bytes.append(HTTPSyntax.sp)
+        bytes.append(contentsOf: HTTPStatus.reason(response.status).utf8)
+        bytes.append(contentsOf: HTTPSyntax.crlfBytes)
         for field in response.headers {
-            let name = field.name.lowercased()
-            if name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
+            if HTTPSyntax.isFramingField(field.name) { continue }
             // Refuse fields that would split the response.
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPSyntax.isTokenChar),
                   field.value.utf8.allSatisfy(HTTPSyntax.isFieldValueChar) else { continue }
-            text += "\(field.name): \(field.value)\r\n"
+            HTTPSyntax.appendField(field.name, field.value, to: &bytes)
         }
-        text += "content-length: \(response.body.count)\r\n"
-        if close { text += "connection: close\r\n" }
-        text += "\r\n"
-        var bytes = Array(text.utf8)
+        HTTPSyntax.appendField("content-length", String(response.body.count), to: &bytes)
+        if close { HTTPSyntax.appendField("connection", "close", to: &bytes) }
+        bytes.append(contentsOf: HTTPSyntax.crlfBytes)
         if !omitBody { bytes.append(contentsOf: response.body) }
         return bytes
     }
