@@ -77,7 +77,16 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         if events & Sys.writable != 0 { flush() }
         if case .closed = stage { return }
         if events & Sys.readable != 0 {
-            readAvailable()
+            switch stage {
+            case .handshaking, .reading:
+                readAvailable()
+            case .handling, .writing, .closed:
+                // Bytes (a pipelined request, or the client's FIN) while a
+                // request is in flight: stop reading until the response is
+                // written; they wait in the kernel. Reading stays enabled
+                // otherwise, so a plain request–response costs no epoll_ctl.
+                setInterest(interest & ~Sys.readable)
+            }
         } else if events & Sys.hangup != 0 {
             close()
         }
@@ -183,7 +192,8 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         stage = .handling(started: started)
         requestKeepAlive = head.keepAlive
         requestIsHead = head.method == "HEAD"
-        setInterest(0)  // no reading while the handler runs (pipelined requests wait)
+        // No reading while the handler runs (pipelined requests wait): the
+        // loop drops read interest lazily, at the first readable event.
         generation &+= 1
         let generation = generation
         let request = HTTPServerRequest(head: head, body: body, remoteAddress: remote, tls: tlsInfo, connectionID: id)
@@ -223,7 +233,6 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
 
     private func write(_ response: HTTPServerResponse) {
         stage = .writing
-        setInterest(0)
         let bytes = ServerConnection.serialize(response, close: closeAfterWrite, omitBody: requestIsHead)
         if let tls {
             do { try tls.writePlaintext(bytes) } catch {
