@@ -39,7 +39,12 @@ enum SQLite3 {
     /// `sqlite3_open_v2` read-write, creating the file if asked, in serialized
     /// threading mode, with extended result codes switched on.
     /// - Returns: the handle (which must be closed even on failure) and the code.
+    /// Process-wide settings, applied once before SQLite initialises: no
+    /// memory statistics, so allocations take no global mutex.
+    private static let processSettings: Int32 = pv_sqlite3_disable_memstatus()
+
     static func open(path: String, create: Bool) -> (OpaquePointer?, Int32) {
+        _ = processSettings
         var db: OpaquePointer?
         // NOMUTEX: each connection is confined to one serial queue (DatabaseWorker).
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
