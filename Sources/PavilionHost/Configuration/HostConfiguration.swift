@@ -82,12 +82,15 @@ public struct HostConfiguration: Sendable, Hashable {
     public var dpCAFile: String?
     /// `log_level`.
     public var logLevel: LogLevel
+    /// `event_loops`: event-loop threads; `nil` for the default
+    /// (``HostService/defaultEventLoops``). A change needs a restart.
+    public var eventLoops: Int?
 
     /// - Parameters: the fields above; defaults for the optional ones.
     public init(file: String, listen: Listen, tls: TLS?, dataDirectory: String, connectorsDirectory: String,
                 region: String? = nil, limits: Limits = Limits(), secretsFile: String? = nil,
                 endpointOverrides: [String: [String: EndpointURL]] = [:], dpCAFile: String? = nil,
-                logLevel: LogLevel = .info) {
+                logLevel: LogLevel = .info, eventLoops: Int? = nil) {
         self.file = file
         self.listen = listen
         self.tls = tls
@@ -99,6 +102,7 @@ public struct HostConfiguration: Sendable, Hashable {
         self.endpointOverrides = endpointOverrides
         self.dpCAFile = dpCAFile
         self.logLevel = logLevel
+        self.eventLoops = eventLoops
     }
 
     /// Read and check `pavilion.yaml`.
@@ -127,7 +131,8 @@ public struct HostConfiguration: Sendable, Hashable {
             text.hasPrefix("/") ? text : base.appendingPathComponent(text).standardizedFileURL.path
         }
         let root = reader.mapping("", allowed: ["listen", "tls", "data_dir", "connectors_dir", "region", "limits",
-                                                "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level"])
+                                                "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level",
+                                                "event_loops"])
 
         var listen = Listen(host: "127.0.0.1", port: 8443)
         if let l = reader.mapping("listen", in: root, required: true, allowed: ["host", "port"]) {
@@ -210,10 +215,13 @@ public struct HostConfiguration: Sendable, Hashable {
             }
         }
 
+        let eventLoops = reader.integer("event_loops", in: root, key: "event_loops", range: 1...256)
+
         guard reader.problems.isEmpty else { throw HostConfigurationError(diagnostics: reader.problems) }
         return HostConfiguration(file: document.file, listen: listen, tls: tls, dataDirectory: dataDir,
                                  connectorsDirectory: connectorsDir, region: region, limits: limits,
-                                 secretsFile: secretsFile, endpointOverrides: overrides, dpCAFile: dpCA, logLevel: logLevel)
+                                 secretsFile: secretsFile, endpointOverrides: overrides, dpCAFile: dpCA, logLevel: logLevel,
+                                 eventLoops: eventLoops)
     }
 }
 
