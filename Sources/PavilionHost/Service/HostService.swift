@@ -112,13 +112,11 @@ public final class HostService: Sendable {
         return service
     }
 
-    /// Event-loop threads when neither the caller nor `event_loops` says:
-    /// one per core but one, at least one. The remaining core is for the
-    /// store's writer (SQLite inserts, the audit hash, the group commit's
-    /// fsync) and its checkpointer, a serial stage that otherwise competes
-    /// with every loop; on the 2-core benchmark machine one loop did ~10–40%
-    /// more verifications/s than two, at less CPU per verification.
-    public static var defaultEventLoops: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
+    /// Event-loop threads when neither the caller nor `event_loops` says: one
+    /// per core. (On the 2-core bench machine one loop, leaving a core to the
+    /// store's writer, gave more verifications/s at peak but a longer p50 at
+    /// half load and less headroom for bursts; see `docs/benchmarks.md`.)
+    public static var defaultEventLoops: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// The bound port.
     public var port: Int { state.withLock { $0.server.port } }
