@@ -375,7 +375,8 @@ public final class HostAPI: Sendable {
     /// The caller's id when it is `[A-Za-z0-9_-]{1,128}`, else a new `req_` + 16 hex digits.
     static func requestID(from header: String?) -> String {
         if let header, Tokens.isIdentifier(header) { return header }
-        let bytes = (try? SecureRandom.bytes(8)) ?? Array(String(UInt64.random(in: 0...UInt64.max), radix: 16).utf8.prefix(8))
+        if let hex = RandomHex.make(bytes: 8) { return "req_" + hex }
+        let bytes = Array(String(UInt64.random(in: 0...UInt64.max), radix: 16).utf8.prefix(8))
         return "req_" + Hex.encode(bytes)
     }
 

@@ -84,12 +84,15 @@ public struct HostConfiguration: Sendable, Hashable {
     public var logLevel: LogLevel
     /// `credentials`: the credential issuer and its signing keys; `nil` when the host issues none.
     public var credentials: CredentialsConfiguration?
+    /// `event_loops`: event-loop threads; `nil` for the default
+    /// (``HostService/defaultEventLoops``). A change needs a restart.
+    public var eventLoops: Int?
 
     /// - Parameters: the fields above; defaults for the optional ones.
     public init(file: String, listen: Listen, tls: TLS?, dataDirectory: String, connectorsDirectory: String,
                 region: String? = nil, limits: Limits = Limits(), secretsFile: String? = nil,
                 endpointOverrides: [String: [String: EndpointURL]] = [:], dpCAFile: String? = nil,
-                logLevel: LogLevel = .info) {
+                logLevel: LogLevel = .info, eventLoops: Int? = nil) {
         self.file = file
         self.listen = listen
         self.tls = tls
@@ -101,6 +104,7 @@ public struct HostConfiguration: Sendable, Hashable {
         self.endpointOverrides = endpointOverrides
         self.dpCAFile = dpCAFile
         self.logLevel = logLevel
+        self.eventLoops = eventLoops
     }
 
     /// Read and check `pavilion.yaml`.
@@ -129,7 +133,8 @@ public struct HostConfiguration: Sendable, Hashable {
             text.hasPrefix("/") ? text : base.appendingPathComponent(text).standardizedFileURL.path
         }
         let root = reader.mapping("", allowed: ["listen", "tls", "data_dir", "connectors_dir", "region", "limits",
-                                                "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level", "credentials"])
+                                                "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level", "credentials",
+                                                "event_loops"])
 
         var listen = Listen(host: "127.0.0.1", port: 8443)
         if let l = reader.mapping("listen", in: root, required: true, allowed: ["host", "port"]) {
@@ -213,12 +218,13 @@ public struct HostConfiguration: Sendable, Hashable {
         }
 
         let credentials = CredentialsConfiguration.parse(&reader, root: root, path: path)
+        let eventLoops = reader.integer("event_loops", in: root, key: "event_loops", range: 1...256)
 
         guard reader.problems.isEmpty else { throw HostConfigurationError(diagnostics: reader.problems) }
         var configuration = HostConfiguration(file: document.file, listen: listen, tls: tls, dataDirectory: dataDir,
                                               connectorsDirectory: connectorsDir, region: region, limits: limits,
                                               secretsFile: secretsFile, endpointOverrides: overrides, dpCAFile: dpCA,
-                                              logLevel: logLevel)
+                                              logLevel: logLevel, eventLoops: eventLoops)
         configuration.credentials = credentials
         return configuration
     }

@@ -57,7 +57,7 @@ public final class HostService: Sendable {
     ///   - configuration: the checked configuration.
     ///   - store: the open store.
     ///   - logger: the JSON logger (its level is taken from the configuration).
-    ///   - threads: event-loop threads (one per core unless given).
+    ///   - threads: event-loop threads; else the configuration's `event_loops`, else ``defaultEventLoops``.
     /// - Returns: the running service.
     /// - Throws: ``HostServiceError``.
     public static func start(configuration: HostConfiguration, store: any Store, logger baseLogger: Logger,
@@ -72,7 +72,7 @@ public final class HostService: Sendable {
         }
         let group: EventLoopGroup
         do {
-            group = try threads.map { try EventLoopGroup(threads: $0) } ?? EventLoopGroup()
+            group = try EventLoopGroup(threads: threads ?? configuration.eventLoops ?? defaultEventLoops)
         } catch {
             throw HostServiceError(.network, "cannot start event loops: \(error)")
         }
@@ -121,6 +121,12 @@ public final class HostService: Sendable {
         return service
     }
 
+    /// Event-loop threads when neither the caller nor `event_loops` says: one
+    /// per core. (On the 2-core bench machine one loop, leaving a core to the
+    /// store's writer, gave more verifications/s at peak but a longer p50 at
+    /// half load and less headroom for bursts; see `docs/benchmarks.md`.)
+    public static var defaultEventLoops: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
     /// The bound port.
     public var port: Int { state.withLock { $0.server.port } }
 
@@ -148,6 +154,9 @@ public final class HostService: Sendable {
         }
         guard new.dataDirectory == old.dataDirectory else {
             throw HostServiceError(.restartRequired, "data_dir changed; restart to apply")
+        }
+        guard new.eventLoops == old.eventLoops else {
+            throw HostServiceError(.restartRequired, "event_loops changed; restart to apply")
         }
         var table: SecretsFile.Table = [:]
         if let path = new.secretsFile {

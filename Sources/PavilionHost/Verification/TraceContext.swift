@@ -40,7 +40,7 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func randomHex(_ bytes: Int, fallback: String) -> String {
-        guard let raw = try? SecureRandom.bytes(bytes), raw.contains(where: { $0 != 0 }) else { return fallback }
-        return Hex.encode(raw)
+        guard let hex = RandomHex.make(bytes: bytes), hex.utf8.contains(where: { $0 != UInt8(ascii: "0") }) else { return fallback }
+        return hex
     }
 }

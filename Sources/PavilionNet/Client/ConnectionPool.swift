@@ -4,8 +4,10 @@ import Foundation
 /// list below is the first implementation; pooling with limits, circuit
 /// breakers and region failover (the connectivity issue) replaces it here.
 protocol ConnectionPool: Sendable {
-    /// An idle connection to `endpoint`, removed from the pool, or nil.
-    func checkout(_ endpoint: Endpoint) -> ClientConnection?
+    /// An idle connection to `endpoint`, removed from the pool, or nil. With
+    /// `loop`, only a connection on that loop (so the exchange stays on the
+    /// caller's thread); without, one on any loop.
+    func checkout(_ endpoint: Endpoint, on loop: EventLoop?) -> ClientConnection?
     /// Offer an idle connection back; false when the pool does not keep it (close it).
     func checkin(_ connection: ClientConnection) -> Bool
     /// Forget a connection (it closed while idle).
@@ -14,32 +16,48 @@ protocol ConnectionPool: Sendable {
     func drainAll() -> [ClientConnection]
 }
 
-/// A per-endpoint list of idle keep-alive connections, most recent first.
+/// Lists of idle keep-alive connections per endpoint and event loop, most
+/// recent last. Each list keeps at most `maxIdlePerEndpoint` connections.
 final class IdleConnectionPool: ConnectionPool, @unchecked Sendable {
+    // @unchecked: `idle` and `closed` are only touched under `lock`.
+    private struct Key: Hashable {
+        var endpoint: Endpoint
+        var loop: ObjectIdentifier
+    }
+
     private let lock = NSLock()
-    private var idle: [Endpoint: [ClientConnection]] = [:]
+    private var idle: [Key: [ClientConnection]] = [:]
     private let maxIdlePerEndpoint: Int
     private var closed = false
 
     init(maxIdlePerEndpoint: Int) { self.maxIdlePerEndpoint = maxIdlePerEndpoint }
 
-    func checkout(_ endpoint: Endpoint) -> ClientConnection? {
-        lock.withLock { idle[endpoint]?.popLast() }
+    func checkout(_ endpoint: Endpoint, on loop: EventLoop?) -> ClientConnection? {
+        lock.withLock {
+            if let loop { return idle[Key(endpoint: endpoint, loop: ObjectIdentifier(loop))]?.popLast() }
+            guard let key = idle.first(where: { $0.key.endpoint == endpoint && !$0.value.isEmpty })?.key else { return nil }
+            return idle[key]?.popLast()
+        }
     }
 
     func checkin(_ connection: ClientConnection) -> Bool {
-        lock.withLock {
+        let key = Key(endpoint: connection.endpoint, loop: ObjectIdentifier(connection.loop))
+        return lock.withLock {
             guard !closed else { return false }
-            var list = idle[connection.endpoint] ?? []
-            guard list.count < maxIdlePerEndpoint else { return false }
+            var list = idle.removeValue(forKey: key) ?? []
+            guard list.count < maxIdlePerEndpoint else {
+                idle[key] = list
+                return false
+            }
             list.append(connection)
-            idle[connection.endpoint] = list
+            idle[key] = list
             return true
         }
     }
 
     func remove(_ connection: ClientConnection) {
-        lock.withLock { idle[connection.endpoint]?.removeAll { $0 === connection } }
+        let key = Key(endpoint: connection.endpoint, loop: ObjectIdentifier(connection.loop))
+        lock.withLock { idle[key]?.removeAll { $0 === connection } }
     }
 
     func drainAll() -> [ClientConnection] {

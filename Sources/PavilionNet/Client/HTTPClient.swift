@@ -44,16 +44,23 @@ public final class HTTPClient: Sendable {
         guard remaining > .zero else { throw HTTPClientError(.timeout, "deadline already passed") }
         let due = Sys.now() &+ remaining.nanoseconds
         let isHead = request.method == "HEAD"
-        let idempotent = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(request.method)
+        let idempotent = HTTPClient.idempotentMethods.contains(request.method)
+        // On one of this client's loops (a server handler, say) the exchange
+        // runs on that loop: a pooled connection of its own or a new one,
+        // started inline, its completion resuming the caller in the same
+        // loop iteration. Elsewhere any pooled connection will do, reached
+        // through its loop's queue.
+        let current = EventLoop.current.flatMap { loop in group.loops.contains { $0 === loop } ? loop : nil }
         for _ in 0..<3 {
             let result: Result<HTTPClientResponse, HTTPClientError>
-            if let pooled = core.pool.checkout(endpoint) {
+            if let pooled = core.pool.checkout(endpoint, on: current) {
                 result = await withCheckedContinuation { continuation in
-                    pooled.loop.execute {
+                    let start = { @Sendable in
                         pooled.reuse(request: bytes, isHead: isHead, idempotent: idempotent, deadline: due) {
                             continuation.resume(returning: $0)
                         }
                     }
+                    if pooled.loop.inLoop { start() } else { pooled.loop.execute(start) }
                 }
             } else {
                 let addresses: [SocketAddress]
@@ -61,12 +68,13 @@ public final class HTTPClient: Sendable {
                     throw HTTPClientError(.system, error.description)
                 }
                 guard let address = addresses.first else { throw HTTPClientError(.system, "\(endpoint.host) has no address") }
-                let connection = ClientConnection(endpoint: endpoint, loop: group.next(), core: core)
+                let connection = ClientConnection(endpoint: endpoint, loop: current ?? group.next(), core: core)
                 result = await withCheckedContinuation { continuation in
-                    connection.loop.execute {
+                    let start = { @Sendable in
                         connection.connect(to: address, request: bytes, isHead: isHead, idempotent: idempotent,
                                            deadline: due) { continuation.resume(returning: $0) }
                     }
+                    if connection.loop.inLoop { start() } else { connection.loop.execute(start) }
                 }
             }
             switch result {
@@ -85,6 +93,8 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    private static let idempotentMethods: Set<String> = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
+
     static func serialize(_ request: HTTPClientRequest, endpoint: Endpoint) throws(HTTPClientError) -> [UInt8] {
         guard !request.method.isEmpty, request.method.utf8.allSatisfy(HTTPSyntax.isTokenChar) else {
             throw HTTPClientError(.invalidRequest, "method is not a token")
@@ -94,22 +104,38 @@ public final class HTTPClient: Sendable {
             throw HTTPClientError(.invalidRequest, "target must be origin-form without spaces or controls")
         }
         let defaultPort = endpoint.scheme == .https ? 443 : 80
-        let hostText = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-        var text = "\(request.method) \(request.target) HTTP/1.1\r\nhost: \(hostText)\(endpoint.port == defaultPort ? "" : ":\(endpoint.port)")\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96 + request.target.utf8.count + request.headers.count * 64 + request.body.count)
+        bytes.append(contentsOf: request.method.utf8)
+        bytes.append(HTTPSyntax.sp)
+        bytes.append(contentsOf: request.target.utf8)
+        bytes.append(contentsOf: " HTTP/1.1\r\nhost: ".utf8)
+        if endpoint.host.utf8.contains(UInt8(ascii: ":")) {
+            bytes.append(UInt8(ascii: "["))
+            bytes.append(contentsOf: endpoint.host.utf8)
+            bytes.append(UInt8(ascii: "]"))
+        } else {
+            bytes.append(contentsOf: endpoint.host.utf8)
+        }
+        if endpoint.port != defaultPort {
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: String(endpoint.port).utf8)
+        }
+        bytes.append(contentsOf: HTTPSyntax.crlfBytes)
         for field in request.headers {
-            let name = field.name.lowercased()
-            if name == "host" || name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
+            if HTTPSyntax.isFramingField(field.name) || HTTPHeaders.equalsIgnoringCase(field.name, "host") { continue }
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPSyntax.isTokenChar),
                   field.value.utf8.allSatisfy(HTTPSyntax.isFieldValueChar) else {
                 throw HTTPClientError(.invalidRequest, "invalid header field `\(field.name)`")
             }
-            text += "\(field.name): \(field.value)\r\n"
+            HTTPSyntax.appendField(field.name, field.value, to: &bytes)
         }
-        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
-            text += "content-length: \(request.body.count)\r\n"
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
+            HTTPSyntax.appendField("content-length", String(request.body.count), to: &bytes)
         }
-        text += "\r\n"
-        return Array(text.utf8) + request.body
+        bytes.append(contentsOf: HTTPSyntax.crlfBytes)
+        bytes.append(contentsOf: request.body)
+        return bytes
     }
 }
 

@@ -111,7 +111,7 @@ public struct HTTPClientConfiguration: Sendable {
     public var connectTimeout: Duration
     /// The largest response (head plus body). Default 4 MiB.
     public var maxResponseBytes: Int
-    /// Idle keep-alive connections kept per endpoint. Default 16.
+    /// Idle keep-alive connections kept per endpoint on each event loop. Default 16.
     public var maxIdlePerEndpoint: Int
     /// How long an idle connection is kept. Default 30 s.
     public var idleTimeout: Duration

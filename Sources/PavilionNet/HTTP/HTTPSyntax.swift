@@ -24,6 +24,24 @@ enum HTTPSyntax {
 
     static func isVisible(_ c: UInt8) -> Bool { c >= 0x21 && c <= 0x7E }
 
+    static let crlfBytes: [UInt8] = [0x0D, 0x0A]
+
+    /// Append `name: value` and CRLF (both already checked).
+    static func appendField(_ name: String, _ value: String, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(sp)
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(contentsOf: crlfBytes)
+    }
+
+    /// `content-length`, `transfer-encoding` or `connection` (any case):
+    /// the fields the server and client set themselves.
+    static func isFramingField(_ name: String) -> Bool {
+        HTTPHeaders.equalsIgnoringCase(name, "content-length") || HTTPHeaders.equalsIgnoringCase(name, "transfer-encoding")
+            || HTTPHeaders.equalsIgnoringCase(name, "connection")
+    }
+
     /// Parse one `name: value` line (without CRLF).
     static func parseField(_ buffer: [UInt8], _ range: Range<Int>) -> Result<(String, String), HTTPParserError> {
         guard let first = range.first else { return .failure(.init(.invalidHeaderName, "empty header line")) }

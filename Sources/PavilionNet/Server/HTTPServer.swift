@@ -80,6 +80,17 @@ public final class HTTPServer: Sendable {
     /// - Parameter gracePeriod: the longest wait for in-flight requests.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         let deadline = Sys.now() &+ gracePeriod.nanoseconds
+        // Every listener closes before any connection is drained, so once a
+        // connection has been closed by the shutdown, no loop accepts.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiter = DrainWaiter(count: states.count, continuation: continuation)
+            for state in states {
+                state.loop.execute {
+                    state.stopListening()
+                    waiter.loopDrained()
+                }
+            }
+        }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let waiter = DrainWaiter(count: states.count, continuation: continuation)
             for state in states {
@@ -176,14 +187,19 @@ final class ServerLoopState: EventHandler, @unchecked Sendable {
 
     var isDraining: Bool { draining }
 
-    func beginDrain(deadline: UInt64, waiter: DrainWaiter) {
-        self.waiter = waiter
+    /// Close the listener; connections already accepted stay.
+    func stopListening() {
         draining = true
         if listenFD >= 0 {
             loop.unregister(listenFD)
             Sys.close(listenFD)
             listenFD = -1
         }
+    }
+
+    func beginDrain(deadline: UInt64, waiter: DrainWaiter) {
+        self.waiter = waiter
+        stopListening()
         for connection in Array(connections.values) { connection.drain() }
         loop.schedule(at: deadline) { [self] in
             for connection in Array(connections.values) { connection.close() }
@@ -198,7 +214,8 @@ final class ServerLoopState: EventHandler, @unchecked Sendable {
     }
 }
 
-/// Resumes `shutdown` once every loop has drained.
+/// Resumes `shutdown` once every loop has done its part (closed its
+/// listener, then drained).
 final class DrainWaiter: @unchecked Sendable {
     private let lock = NSLock()
     private var remaining: Int

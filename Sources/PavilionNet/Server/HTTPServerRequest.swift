@@ -18,11 +18,16 @@ public struct HTTPServerRequest: Sendable {
     /// The target as sent.
     public var target: String { head.target }
     /// The path part of the target (before `?`).
-    public var path: String { head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+    public var path: String {
+        let target = head.target.utf8
+        guard let mark = target.firstIndex(of: UInt8(ascii: "?")) else { return head.target }
+        return String(decoding: target[..<mark], as: UTF8.self)
+    }
     /// The query part of the target (after `?`), if any.
     public var query: String? {
-        let parts = head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        return parts.count == 2 ? String(parts[1]) : nil
+        let target = head.target.utf8
+        guard let mark = target.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return String(decoding: target[target.index(after: mark)...], as: UTF8.self)
     }
     /// The header fields.
     public var headers: HTTPHeaders { head.headers }
@@ -69,5 +74,8 @@ public struct HTTPServerResponse: Sendable {
     }
 }
 
-/// Handles one request; runs in a task off the event loop.
+/// Handles one request. Runs in a task whose executor preference is the
+/// connection's event loop: its nonisolated code runs on the loop thread and
+/// must not block (long CPU work or blocking I/O stalls every connection of
+/// that loop; hand it to a queue or thread of its own and await it).
 public typealias HTTPHandler = @Sendable (HTTPServerRequest) async -> HTTPServerResponse

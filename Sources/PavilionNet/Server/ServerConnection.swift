@@ -1,7 +1,8 @@
 import PavilionCrypto
 
-/// One accepted connection. Confined to its loop; handler tasks reach it only
-/// through `loop.execute`.
+/// One accepted connection. Confined to its loop; its handler tasks prefer
+/// the loop as their executor and reach it directly when they end there,
+/// else through `loop.execute`.
 ///
 /// At most one request is in flight: while its handler runs the connection
 /// stops reading, so pipelined requests wait (in the parser's buffer or the
@@ -76,7 +77,16 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         if events & Sys.writable != 0 { flush() }
         if case .closed = stage { return }
         if events & Sys.readable != 0 {
-            readAvailable()
+            switch stage {
+            case .handshaking, .reading:
+                readAvailable()
+            case .handling, .writing, .closed:
+                // Bytes (a pipelined request, or the client's FIN) while a
+                // request is in flight: stop reading until the response is
+                // written; they wait in the kernel. Reading stays enabled
+                // otherwise, so a plain request–response costs no epoll_ctl.
+                setInterest(interest & ~Sys.readable)
+            }
         } else if events & Sys.hangup != 0 {
             close()
         }
@@ -182,15 +192,23 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
         stage = .handling(started: started)
         requestKeepAlive = head.keepAlive
         requestIsHead = head.method == "HEAD"
-        setInterest(0)  // no reading while the handler runs (pipelined requests wait)
+        // No reading while the handler runs (pipelined requests wait): the
+        // loop drops read interest lazily, at the first readable event.
         generation &+= 1
         let generation = generation
         let request = HTTPServerRequest(head: head, body: body, remoteAddress: remote, tls: tlsInfo, connectionID: id)
         let handler = core.handler
         let loop = self.loop
-        handlerTask = Task { [self] in
+        // The handler runs on this loop's thread (the loop is its task
+        // executor) until it awaits something that answers elsewhere, and it
+        // resumes here; the response is written without a hand-off.
+        handlerTask = Task(executorPreference: loop) { [self] in
             let response = await handler(request)
-            loop.execute { self.handlerFinished(generation: generation, response: response) }
+            if loop.inLoop {
+                handlerFinished(generation: generation, response: response)
+            } else {
+                loop.execute { self.handlerFinished(generation: generation, response: response) }
+            }
         }
     }
 
@@ -215,7 +233,6 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
 
     private func write(_ response: HTTPServerResponse) {
         stage = .writing
-        setInterest(0)
         let bytes = ServerConnection.serialize(response, close: closeAfterWrite, omitBody: requestIsHead)
         if let tls {
             do { try tls.writePlaintext(bytes) } catch {
@@ -357,19 +374,24 @@ final class ServerConnection: EventHandler, @unchecked Sendable {
     // MARK: Serialisation
 
     static func serialize(_ response: HTTPServerResponse, close: Bool, omitBody: Bool) -> [UInt8] {
-        var text = "HTTP/1.1 \(response.status) \(HTTPStatus.reason(response.status))\r\n"
+        // Bytes straight into one array (no intermediate String).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128 + response.headers.count * 48 + (omitBody ? 0 : response.body.count))
+        bytes.append(contentsOf: "HTTP/1.1 ".utf8)
+        bytes.append(contentsOf: String(response.status).utf8)
+        bytes.append(HTTPSyntax.sp)
+        bytes.append(contentsOf: HTTPStatus.reason(response.status).utf8)
+        bytes.append(contentsOf: HTTPSyntax.crlfBytes)
         for field in response.headers {
-            let name = field.name.lowercased()
-            if name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
+            if HTTPSyntax.isFramingField(field.name) { continue }
             // Refuse fields that would split the response.
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPSyntax.isTokenChar),
                   field.value.utf8.allSatisfy(HTTPSyntax.isFieldValueChar) else { continue }
-            text += "\(field.name): \(field.value)\r\n"
+            HTTPSyntax.appendField(field.name, field.value, to: &bytes)
         }
-        text += "content-length: \(response.body.count)\r\n"
-        if close { text += "connection: close\r\n" }
-        text += "\r\n"
-        var bytes = Array(text.utf8)
+        HTTPSyntax.appendField("content-length", String(response.body.count), to: &bytes)
+        if close { HTTPSyntax.appendField("connection", "close", to: &bytes) }
+        bytes.append(contentsOf: HTTPSyntax.crlfBytes)
         if !omitBody { bytes.append(contentsOf: response.body) }
         return bytes
     }

@@ -41,6 +41,7 @@ enum AuditCanonicalForm {
     /// Tag then fields, each a netstring or `~` for NULL.
     static func recordBytes(_ fields: [String?]) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(fields.reduce(recordTag.utf8.count + 8) { $0 + ($1?.utf8.count ?? 0) + 8 })
         append(recordTag, to: &out)
         for field in fields { append(field, to: &out) }
         return out
@@ -62,10 +63,9 @@ enum AuditCanonicalForm {
             out.append(UInt8(ascii: "~"))
             return
         }
-        let bytes = Array(field.utf8)
-        out += Array(String(bytes.count).utf8)
+        out.append(contentsOf: String(field.utf8.count).utf8)
         out.append(UInt8(ascii: ":"))
-        out += bytes
+        out.append(contentsOf: field.utf8)
         out.append(UInt8(ascii: ","))
     }
 }

@@ -23,17 +23,23 @@ struct APIKeyToken: Sendable {
 
     /// The token's parts if `text` has exactly the token's shape, else `nil`.
     static func parse(_ text: String) -> APIKeyToken? {
-        let parts = text.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == scheme,
-              parts[1].utf8.count == prefixBytes * 2, parts[2].utf8.count == secretBytes * 2,
-              isLowerHex(parts[1]), isLowerHex(parts[2]) else { return nil }
-        return APIKeyToken(prefix: String(parts[1]), text: text)
+        // On UTF-8 bytes: splitting the String by Character cost more than
+        // the key lookup itself.
+        let bytes = text.utf8
+        let prefixLength = prefixBytes * 2
+        let start = scheme.utf8.count + 1
+        guard bytes.count == start + prefixLength + 1 + secretBytes * 2,
+              bytes.starts(with: scheme.utf8), bytes.dropFirst(scheme.utf8.count).first == UInt8(ascii: "_"),
+              bytes.dropFirst(start + prefixLength).first == UInt8(ascii: "_") else { return nil }
+        let prefix = bytes.dropFirst(start).prefix(prefixLength)
+        guard isLowerHex(prefix), isLowerHex(bytes.dropFirst(start + prefixLength + 1)) else { return nil }
+        return APIKeyToken(prefix: String(decoding: prefix, as: UTF8.self), text: text)
     }
 
     /// `SHA-256(token)`, what the store keeps.
     var hash: [UInt8] { SHA256.hash(Array(text.utf8)) }
 
-    private static func isLowerHex(_ s: Substring) -> Bool {
-        s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    private static func isLowerHex(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }

@@ -30,6 +30,10 @@ final class ReadConnectionPool: @unchecked Sendable {
         do {
             let connection = try SQLiteConnection(path: path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             try connection.execute("PRAGMA query_only = ON")
+            // Pages of the database file through a mapping instead of one
+            // pread(2) each: every commit invalidates a reader's page cache,
+            // so without it each lookup re-reads its pages.
+            try connection.execute("PRAGMA mmap_size = \(SQLiteStore.mmapSize)")
             return connection
         } catch {
             throw StoreError(error, "cannot open \(path) for reading")

@@ -39,7 +39,12 @@ enum SQLite3 {
     /// `sqlite3_open_v2` read-write, creating the file if asked, in serialized
     /// threading mode, with extended result codes switched on.
     /// - Returns: the handle (which must be closed even on failure) and the code.
+    /// Process-wide settings, applied once before SQLite initialises: no
+    /// memory statistics, so allocations take no global mutex.
+    private static let processSettings: Int32 = pv_sqlite3_disable_memstatus()
+
     static func open(path: String, create: Bool) -> (OpaquePointer?, Int32) {
+        _ = processSettings
         var db: OpaquePointer?
         // NOMUTEX: each connection is confined to one serial queue (DatabaseWorker).
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
@@ -50,6 +55,27 @@ enum SQLite3 {
     }
 
     static func close(_ db: OpaquePointer) { sqlite3_close_v2(db) }
+
+    /// What `sqlite3_wal_hook` calls after each commit: context, database,
+    /// schema name, frames in the WAL.
+    typealias WALHook = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
+
+    /// Install `hook` with `context` (`sqlite3_wal_hook`); this replaces
+    /// SQLite's automatic checkpoints on that connection.
+    static func walHook(_ db: OpaquePointer, _ hook: WALHook, context: UnsafeMutableRawPointer) {
+        _ = sqlite3_wal_hook(db, hook, context)
+    }
+
+    /// A passive checkpoint of the main database (`sqlite3_wal_checkpoint_v2`,
+    /// `SQLITE_CHECKPOINT_PASSIVE`): copies what it can without waiting for
+    /// readers or the writer. Returns the code, frames in the WAL and frames
+    /// checkpointed.
+    static func checkpointPassive(_ db: OpaquePointer) -> (code: Int32, walFrames: Int32, checkpointed: Int32) {
+        var log: Int32 = 0
+        var done: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &done)
+        return (code, log, done)
+    }
 
     static func busyTimeout(_ db: OpaquePointer, milliseconds: Int32) -> Int32 {
         sqlite3_busy_timeout(db, milliseconds)

@@ -9,6 +9,14 @@ final class SQLiteConnection {
     /// The database file.
     let path: String
     private var cache: [String: SQLiteStatement] = [:]
+    /// The commit observer installed with ``onCommit(_:)``, kept alive with
+    /// the connection because SQLite holds it unretained.
+    private var commitObserver: CommitObserver?
+
+    private final class CommitObserver {
+        let body: (Int) -> Void
+        init(_ body: @escaping (Int) -> Void) { self.body = body }
+    }
 
     /// Open (and with `create`, create) the database at `path`
     /// (`sqlite3_open_v2`), and set the busy timeout (`sqlite3_busy_timeout`).
@@ -36,6 +44,32 @@ final class SQLiteConnection {
     deinit {
         cache.removeAll()
         SQLite3.close(handle)
+    }
+
+    /// Call `body` with the number of frames in the WAL after each commit
+    /// on this connection (`sqlite3_wal_hook`). SQLite then no longer
+    /// checkpoints automatically on this connection: `body` must see to it.
+    func onCommit(_ body: @escaping (Int) -> Void) {
+        let observer = CommitObserver(body)
+        commitObserver = observer
+        SQLite3.walHook(handle, { context, _, _, frames in
+            guard let context else { return 0 }
+            Unmanaged<CommitObserver>.fromOpaque(context).takeUnretainedValue().body(Int(frames))
+            return 0
+        }, context: Unmanaged.passUnretained(observer).toOpaque())
+    }
+
+    /// Copy what the WAL holds into the database file without waiting for
+    /// readers or the writer (`sqlite3_wal_checkpoint_v2`, passive).
+    /// - Returns: frames in the WAL and frames now checkpointed.
+    @discardableResult
+    func checkpointPassive() throws(SQLiteError) -> (walFrames: Int, checkpointed: Int) {
+        let (code, log, done) = SQLite3.checkpointPassive(handle)
+        guard code == SQLite3.ok else {
+            throw SQLiteError(call: "sqlite3_wal_checkpoint_v2", code: SQLite3.extendedCode(handle),
+                              message: SQLite3.message(handle), sql: nil)
+        }
+        return (Int(log), Int(done))
     }
 
     /// Run statements that return no rows (`sqlite3_exec`).

@@ -21,15 +21,20 @@ public final class SQLiteStore: Store {
         public var additionalTrustedCheckpointKeys: [Ed25519PublicKey]
         /// The clock for `created_at` and friends.
         public var clock: @Sendable () -> Date
+        /// WAL frames (pages) after which a background checkpoint copies
+        /// them into the database file (SQLite's own default is 1000).
+        public var checkpointFrames: Int
 
         /// - Parameters:
         ///   - checkpointInterval: records per periodic checkpoint (at least 1).
         ///   - busyTimeoutMilliseconds: the SQLite busy timeout.
         ///   - additionalTrustedCheckpointKeys: earlier checkpoint keys still trusted.
         ///   - clock: the time source.
+        ///   - checkpointFrames: WAL frames that trigger a background checkpoint.
         public init(checkpointInterval: Int64 = 1000, busyTimeoutMilliseconds: Int32 = 5000,
                     additionalTrustedCheckpointKeys: [Ed25519PublicKey] = [],
-                    clock: @escaping @Sendable () -> Date = { Date() }) {
+                    clock: @escaping @Sendable () -> Date = { Date() }, checkpointFrames: Int = 1000) {
+            self.checkpointFrames = max(1, checkpointFrames)
             self.checkpointInterval = max(1, checkpointInterval)
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.additionalTrustedCheckpointKeys = additionalTrustedCheckpointKeys
@@ -41,6 +46,9 @@ public final class SQLiteStore: Store {
     public static let databaseFileName = "pavilion.sqlite3"
     /// The checkpoint key file's name inside the data directory.
     public static let signingKeyFileName = AuditSigner.fileName
+    /// Bytes of the database file read through a memory mapping (SQLite's
+    /// `mmap_size`) by the writer and the read connections.
+    static let mmapSize = 256 << 20
     /// The schema version this code writes.
     public static var schemaVersion: Int64 { SQLiteSchema.latestVersion }
 
@@ -58,6 +66,8 @@ public final class SQLiteStore: Store {
     /// single verifications), used on the caller's thread: in WAL mode they
     /// read the last committed state without waiting behind a group commit.
     private let readers: ReadConnectionPool
+    /// Copies the WAL into the database file off the writer's queue.
+    let checkpointer: WALCheckpointer
     /// Verifications waiting to be written together (group commit).
     private let commits = GroupCommit<PendingVerification, AuditRecord>()
 
@@ -95,6 +105,12 @@ public final class SQLiteStore: Store {
         }
         signer = try AuditSigner.loadOrCreate(directory: dataDirectory)
         readers = try ReadConnectionPool(path: databasePath, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        let checkpointer = try WALCheckpointer(path: databasePath, threshold: configuration.checkpointFrames,
+                                               busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        self.checkpointer = checkpointer
+        try worker.runBlocking { connection in
+            connection.onCommit { frames in checkpointer.walGrew(frames: frames) }
+        }
     }
 
     // MARK: Opening
@@ -107,6 +123,7 @@ public final class SQLiteStore: Store {
                              call: "sqlite3_step")
         }
         try db.storeRun(context, "PRAGMA synchronous = FULL")
+        _ = try db.storeQueryOne(context, "PRAGMA mmap_size = \(mmapSize)")
         try db.storeRun(context, "PRAGMA foreign_keys = ON")
         let application = try db.storeQueryOne(context, "PRAGMA application_id")
         if case .integer(let id)? = application?.values.first, id != 0, id != SQLiteSchema.applicationID {
@@ -419,22 +436,21 @@ public final class SQLiteStore: Store {
         let fields = AuditCanonicalForm.fields(sequence: sequence, recordedAt: recordedAt, entry: entry,
                                                previousHash: previousHash)
         let hash = AuditCanonicalForm.recordHash(fields)
-        let columns = AuditCanonicalForm.recordColumns + ["hash"]
-        let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
         var values: [SQLiteValue] = []
-        for (column, field) in zip(AuditCanonicalForm.recordColumns, fields) {
+        values.reserveCapacity(fields.count + 1)
+        for (isInteger, field) in zip(Self.auditColumnIsInteger, fields) {
             guard let field else {
                 values.append(.null)
                 continue
             }
-            if Self.integerAuditColumns.contains(column), let number = Int64(field) {
+            if isInteger, let number = Int64(field) {
                 values.append(.integer(number))
             } else {
                 values.append(.text(field))
             }
         }
         values.append(.text(hash))
-        try db.storeRun(context, "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
+        try db.storeRun(context, Self.insertAuditSQL, values)
         if sequence % configuration.checkpointInterval == 0 {
             try insertCheckpoint(db, sequence: sequence, hash: hash)
         }
@@ -443,6 +459,14 @@ public final class SQLiteStore: Store {
     }
 
     private static let integerAuditColumns: Set<String> = ["sequence", "recorded_at", "started_at", "finished_at", "connector_ms"]
+    /// For each of ``AuditCanonicalForm/recordColumns``: stored as an integer?
+    private static let auditColumnIsInteger = AuditCanonicalForm.recordColumns.map(integerAuditColumns.contains)
+    /// The audit insert, built once (it is also the statement cache's key).
+    private static let insertAuditSQL: String = {
+        let columns = AuditCanonicalForm.recordColumns + ["hash"]
+        let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
+        return "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+    }()
 
     @discardableResult
     private func insertCheckpoint(_ db: SQLiteConnection, sequence: Int64, hash: String) throws(StoreError) -> AuditCheckpoint {

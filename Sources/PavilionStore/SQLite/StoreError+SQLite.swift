@@ -19,14 +19,17 @@ extension StoreError {
 }
 
 extension SQLiteConnection {
+    // The contexts are autoclosures: most interpolate ids, and building
+    // them for every statement that succeeds cost the writer's hot path.
+
     /// ``transaction(_:)`` with every failure as a ``StoreError``.
-    func storeTransaction<T>(_ context: String, immediate: Bool = true,
+    func storeTransaction<T>(_ context: @autoclosure () -> String, immediate: Bool = true,
                              _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         do {
             return try transaction(immediate: immediate, body)
         } catch {
             switch error {
-            case .sqlite(let e): throw StoreError(e, context)
+            case .sqlite(let e): throw StoreError(e, context())
             case .body(let e): throw e
             }
         }
@@ -34,18 +37,18 @@ extension SQLiteConnection {
 
     /// Run a statement, mapping failure to a ``StoreError``.
     @discardableResult
-    func storeRun(_ context: String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> Int {
-        do { return try run(sql, values) } catch { throw StoreError(error, context) }
+    func storeRun(_ context: @autoclosure () -> String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> Int {
+        do { return try run(sql, values) } catch { throw StoreError(error, context()) }
     }
 
     /// Query, mapping failure to a ``StoreError``.
-    func storeQuery(_ context: String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> [SQLiteRow] {
-        do { return try query(sql, values) } catch { throw StoreError(error, context) }
+    func storeQuery(_ context: @autoclosure () -> String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> [SQLiteRow] {
+        do { return try query(sql, values) } catch { throw StoreError(error, context()) }
     }
 
     /// Query one row, mapping failure to a ``StoreError``.
-    func storeQueryOne(_ context: String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> SQLiteRow? {
-        do { return try queryOne(sql, values) } catch { throw StoreError(error, context) }
+    func storeQueryOne(_ context: @autoclosure () -> String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> SQLiteRow? {
+        do { return try queryOne(sql, values) } catch { throw StoreError(error, context()) }
     }
 }
 

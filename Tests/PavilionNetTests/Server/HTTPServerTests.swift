@@ -135,7 +135,7 @@ final class HTTPServerTests: XCTestCase {
     func testGracefulShutdownFinishesInFlightRequest() async throws {
         let gate = Gate()
         let server = try TestServer { request in
-            await gate.arrive()
+            gate.arrive()
             await gate.waitOpen()
             return HTTPServerResponse(status: 200, body: Array("finished".utf8))
         }
@@ -150,7 +150,7 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(idleText, "")
         XCTAssertTrue(idleClosed, "idle connection closed at shutdown")
         XCTAssertThrowsError(try RawSocket(port: server.port), "no longer accepting")
-        await gate.open()
+        gate.open()
         let (text, closed) = busy.readToEnd()
         XCTAssertTrue(text.hasPrefix("HTTP/1.1 200 "), text)
         XCTAssertTrue(text.contains("connection: close"))
@@ -201,32 +201,56 @@ final class HTTPServerTests: XCTestCase {
 }
 
 /// Lets a test hold a handler until it says go.
-actor Gate {
+/// A two-step rendezvous between a handler and a test. A lock, not an
+/// actor: a task that hops through an actor the handler last ran on may keep
+/// that loop's thread (Swift gives up the actor and stays on the thread), and
+/// this test then blocks in `readToEnd`, which would stall the loop.
+final class Gate: @unchecked Sendable {
+    // @unchecked: every field is only touched under `lock`.
+    private let lock = NSLock()
     private var arrived = false
     private var isOpen = false
     private var arrivalWaiters: [CheckedContinuation<Void, Never>] = []
     private var openWaiters: [CheckedContinuation<Void, Never>] = []
 
     func arrive() {
-        arrived = true
-        arrivalWaiters.forEach { $0.resume() }
-        arrivalWaiters = []
+        let waiters = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            arrived = true
+            defer { arrivalWaiters = [] }
+            return arrivalWaiters
+        }
+        waiters.forEach { $0.resume() }
     }
 
     func waitArrived() async {
-        if arrived { return }
-        await withCheckedContinuation { arrivalWaiters.append($0) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock { () -> Bool in
+                if arrived { return true }
+                arrivalWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     func open() {
-        isOpen = true
-        openWaiters.forEach { $0.resume() }
-        openWaiters = []
+        let waiters = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            isOpen = true
+            defer { openWaiters = [] }
+            return openWaiters
+        }
+        waiters.forEach { $0.resume() }
     }
 
     func waitOpen() async {
-        if isOpen { return }
-        await withCheckedContinuation { openWaiters.append($0) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock { () -> Bool in
+                if isOpen { return true }
+                openWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 }
 
