@@ -124,11 +124,11 @@ extension JSONValue {
             for i in 0..<bytes.count {
                 let byte = bytes[i]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                if runStart < i { out.append(contentsOf: bytes[runStart..<i]) }
                 escape(byte, to: &out)
                 runStart = i + 1
             }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            if runStart < bytes.count { out.append(contentsOf: bytes[runStart...]) }
         }
         if done == nil {
             for byte in s.utf8 {
