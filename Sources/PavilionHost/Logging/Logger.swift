@@ -31,17 +31,10 @@ public struct StandardErrorLogSink: LogSink {
         write(lineBytes: bytes)
     }
 
-    /// Write `lineBytes` (a line and its newline) to stderr in one `write(2)`.
+    /// Write `lineBytes` (a line and its newline) to stderr in one call
+    /// (`FileHandle.write` loops over partial writes itself).
     public func write(lineBytes bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                guard let base = buffer.baseAddress else { return }
-                let n = Foundation.write(2, base + offset, buffer.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        FileHandle.standardError.write(Data(bytes))
     }
 }
 
