@@ -345,6 +345,7 @@ public final class HostAPI: Sendable {
             "started_at": .string(Timestamps.rfc3339(e.startedAt)), "finished_at": .string(Timestamps.rfc3339(e.finishedAt)),
             "connector_ms": e.connectorMilliseconds.map(JSONValue.int) ?? .null,
             "data_categories": .array(e.dataCategories.map(JSONValue.string)),
+            "artifacts": .object(e.artifactDigests.mapValues(JSONValue.string)),
             "prev_hash": .string(record.previousHash), "hash": .string(record.hash),
         ])
     }

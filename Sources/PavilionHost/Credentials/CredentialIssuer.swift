@@ -2,6 +2,7 @@ import Foundation
 import PavilionCore
 import PavilionCredentials
 import PavilionHSM
+import PavilionStore
 
 /// A credential issued for a verification, in the format asked for.
 public struct IssuedCredential: Sendable, Hashable {
@@ -14,6 +15,14 @@ public struct IssuedCredential: Sendable, Hashable {
     public init(format: CredentialFormat, value: JSONValue) {
         self.format = format
         self.value = value
+    }
+
+    /// The credential as kept with its verification: the JWT forms' text, a
+    /// Data Integrity credential's JSON. Its digest goes into the audit record.
+    public var artifact: VerificationArtifact {
+        let bytes: [UInt8]
+        if case .string(let text) = value { bytes = Array(text.utf8) } else { bytes = value.serializedBytes }
+        return VerificationArtifact(kind: "credential", mediaType: format.mediaType, body: bytes)
     }
 }
 

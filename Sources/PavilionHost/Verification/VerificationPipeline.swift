@@ -201,6 +201,7 @@ public final class VerificationPipeline: Sendable {
             logger.error("cannot generate a verification id", ["request_id": .string(requestID), "error": .string("\(error)")])
             throw APIProblem.internalError()
         }
+        var artifacts: [VerificationArtifact] = []
         var credential: IssuedCredential?
         if status == .completed, let format = request.credentialFormat, let credentials {
             do throws(APIProblem) {
@@ -222,8 +223,9 @@ public final class VerificationPipeline: Sendable {
         audit.outcome = status.rawValue
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)
+        if let credential { artifacts.append(credential.artifact) }
         do {
-            _ = try await store.recordVerification(record, audit: audit)
+            _ = try await store.recordVerification(record, audit: audit, artifacts: artifacts)
         } catch {
             logger.error("cannot store a verification", ["request_id": .string(requestID), "error": .string(error.description)])
             metrics.increment("pavilion_verifications_total", [manifest.name, "store_error"])

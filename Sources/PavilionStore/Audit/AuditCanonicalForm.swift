@@ -10,8 +10,15 @@ import PavilionCrypto
 /// the single byte `~`. Integers are written in decimal without leading
 /// zeros, times as milliseconds since 1970. The record's hash is the
 /// lowercase hex of SHA-256 over those bytes.
+///
+/// A record with artifact digests (schema version 2 on) is tagged
+/// `pavilion.audit.v2` and has one more field, `artifacts`, before
+/// `prev_hash`: `kind=sha256:<hex>` pairs sorted by kind and comma-joined.
+/// A record without any keeps the v1 form, field and all, so that
+/// records written before version 2 still hash to their stored hashes.
 enum AuditCanonicalForm {
     static let recordTag = "pavilion.audit.v1"
+    static let recordTagWithArtifacts = "pavilion.audit.v2"
     static let checkpointTag = "pavilion.audit.checkpoint.v1"
     /// The `prev_hash` of the first record.
     static let genesisHash = String(repeating: "0", count: 64)
@@ -20,8 +27,10 @@ enum AuditCanonicalForm {
     static let recordColumns = [
         "sequence", "recorded_at", "request_id", "key_id", "tenant_id", "connector", "connector_version",
         "purpose", "lawful_basis", "decision", "outcome", "error_code", "verification_id", "started_at",
-        "finished_at", "connector_ms", "data_categories", "prev_hash",
+        "finished_at", "connector_ms", "data_categories", "artifacts", "prev_hash",
     ]
+    /// Where `artifacts` is in ``recordColumns``.
+    static let artifactsIndex = recordColumns.count - 2
 
     /// The stored form of a list of data categories: sorted, comma-joined
     /// (categories are tokens and cannot contain a comma).
@@ -34,16 +43,39 @@ enum AuditCanonicalForm {
             entry.connector, entry.connectorVersion, entry.purpose, entry.lawfulBasis, entry.decision.rawValue,
             entry.outcome, entry.errorCode, entry.verificationID?.rawValue,
             String(Timestamp.milliseconds(entry.startedAt)), String(Timestamp.milliseconds(entry.finishedAt)),
-            entry.connectorMilliseconds.map { String($0) }, joinCategories(entry.dataCategories), previousHash,
+            entry.connectorMilliseconds.map { String($0) }, joinCategories(entry.dataCategories), joinArtifacts(entry.artifactDigests), previousHash,
         ]
     }
 
-    /// Tag then fields, each a netstring or `~` for NULL.
+    /// The stored form of artifact digests: `kind=digest` sorted by kind,
+    /// comma-joined; `nil` for none (kinds are tokens, digests hex).
+    static func joinArtifacts(_ digests: [String: String]) -> String? {
+        guard !digests.isEmpty else { return nil }
+        return digests.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// The digests of a stored `artifacts` field.
+    static func splitArtifacts(_ stored: String?) -> [String: String]? {
+        guard let stored else { return [:] }
+        var out: [String: String] = [:]
+        for pair in stored.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, out[String(parts[0])] == nil else { return nil }
+            out[String(parts[0])] = String(parts[1])
+        }
+        return out
+    }
+
+    /// Tag then fields, each a netstring or `~` for NULL; the v1 form (no
+    /// `artifacts` field) when a record has no artifacts.
     static func recordBytes(_ fields: [String?]) -> [UInt8] {
+        let hasArtifacts = fields.count == recordColumns.count && fields[artifactsIndex] != nil
         var out: [UInt8] = []
-        out.reserveCapacity(fields.reduce(recordTag.utf8.count + 8) { $0 + ($1?.utf8.count ?? 0) + 8 })
-        append(recordTag, to: &out)
-        for field in fields { append(field, to: &out) }
+        out.reserveCapacity(fields.reduce(recordTagWithArtifacts.utf8.count + 8) { $0 + ($1?.utf8.count ?? 0) + 8 })
+        append(hasArtifacts ? recordTagWithArtifacts : recordTag, to: &out)
+        for (index, field) in fields.enumerated() where hasArtifacts || index != artifactsIndex {
+            append(field, to: &out)
+        }
         return out
     }
 

@@ -46,6 +46,10 @@ public struct AuditEntry: Sendable, Hashable {
     /// Categories of data touched (tokens), e.g. `identity.name`; kept sorted
     /// and without repeats.
     public var dataCategories: [String]
+    /// Digests of what the verification produced besides its claims, by
+    /// artifact kind (`credential` → `sha256:…`); filled in by
+    /// ``Store/recordVerification(_:audit:artifacts:)`` from its artifacts.
+    public var artifactDigests: [String: String] = [:]
 
     /// - Parameters: see the properties; dates are kept to the millisecond
     ///   and data categories sorted without repeats.
@@ -87,5 +91,17 @@ public struct AuditEntry: Sendable, Hashable {
         if let connectorMilliseconds {
             try Validation.require(connectorMilliseconds >= 0, "negative connector time")
         }
+        try Validation.require(artifactDigests.count <= 16, "more than 16 artifacts")
+        for (kind, digest) in artifactDigests {
+            try Validation.requireToken(kind, "artifact kind")
+            try Validation.require(Self.isDigest(digest), "artifact digest \(Validation.quoted(digest)) is not sha256:<64 hex>")
+        }
+    }
+
+    /// `sha256:` then 64 lowercase hex digits.
+    static func isDigest(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 71, text.hasPrefix("sha256:") else { return false }
+        return bytes.dropFirst(7).allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }

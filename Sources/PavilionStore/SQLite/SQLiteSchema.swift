@@ -93,6 +93,20 @@ enum SQLiteSchema {
                 signature   TEXT NOT NULL
             ) STRICT;
             """),
+        SQLiteMigration(version: 2, name: "verification artifacts", sql: """
+            CREATE TABLE verification_artifacts (
+                verification_id  TEXT NOT NULL REFERENCES verifications(id),
+                kind             TEXT NOT NULL,
+                media_type       TEXT NOT NULL,
+                body             BLOB NOT NULL,
+                digest           TEXT NOT NULL,
+                PRIMARY KEY (verification_id, kind)
+            ) STRICT;
+
+            -- Digests of the verification's artifacts, hashed into the chain
+            -- (NULL for none: such a record keeps the v1 canonical form).
+            ALTER TABLE audit_records ADD COLUMN artifacts TEXT;
+            """),
     ]
 
     /// The highest schema version this code knows.

@@ -347,16 +347,24 @@ public final class SQLiteStore: Store {
 
     // MARK: Verifications and audit
 
-    public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry) async throws(StoreError) -> AuditRecord {
+    public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
+                                   artifacts: [VerificationArtifact]) async throws(StoreError) -> AuditRecord {
         try verification.validate()
         var entry = audit
+        entry.artifactDigests = [:]
+        for artifact in artifacts {
+            try artifact.validate()
+            try Validation.require(entry.artifactDigests[artifact.kind] == nil,
+                                   "two artifacts of kind \(Validation.quoted(artifact.kind))")
+            entry.artifactDigests[artifact.kind] = artifact.digest
+        }
         if let tenant = entry.tenantID, tenant != verification.tenantID {
             throw StoreError(.invalidInput, "the audit entry names tenant \(tenant) but the verification belongs to \(verification.tenantID)")
         }
         entry.tenantID = verification.tenantID
         entry.verificationID = verification.id
         try entry.validate()
-        let item = PendingVerification(verification: verification, audit: entry, at: now)
+        let item = PendingVerification(verification: verification, audit: entry, artifacts: artifacts, at: now)
         let result: Result<AuditRecord, StoreError> = await withCheckedContinuation { continuation in
             if commits.enqueue(.init(item: item, continuation: continuation)) {
                 worker.submit { [self] db in drainVerifications(db) }
@@ -413,6 +421,12 @@ public final class SQLiteStore: Store {
                   .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
                   .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
                   .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
+        for artifact in item.artifacts {
+            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", """
+                INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
+                """, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
+                      .text(artifact.digest)])
+        }
         return try appendAuditLocked(db, item.audit, at: item.at)
     }
 
@@ -476,6 +490,19 @@ public final class SQLiteStore: Store {
             """, [.integer(sequence), .text(hash), .integer(Timestamp.milliseconds(checkpoint.createdAt)),
                   .text(checkpoint.publicKey), .text(checkpoint.signature)])
         return checkpoint
+    }
+
+    public func artifact(_ kind: String, of id: VerificationID, tenant: TenantID?) async throws(StoreError) -> VerificationArtifact? {
+        let row = try readers.read { db throws(StoreError) in
+            try db.storeQueryOne("cannot read the \(kind) of verification \(id)", """
+                SELECT a.media_type, a.body FROM verification_artifacts a JOIN verifications v ON v.id = a.verification_id
+                WHERE a.verification_id = ?1 AND a.kind = ?2 AND (?3 IS NULL OR v.tenant_id = ?3)
+                """, [.text(id.rawValue), .text(kind), .optionalText(tenant?.rawValue)])
+        }
+        guard let row else { return nil }
+        return try row.decode("artifact") { r throws(SQLiteError) in
+            VerificationArtifact(kind: kind, mediaType: try r.text(0), body: try r.blob(1))
+        }
     }
 
     private static let verificationColumns =
@@ -552,8 +579,13 @@ public final class SQLiteStore: Store {
                 startedAt: Timestamp.date(try r.integer(13)), finishedAt: Timestamp.date(try r.integer(14)),
                 connectorMilliseconds: try r.optionalInteger(15),
                 dataCategories: categories.isEmpty ? [] : categories.split(separator: ",").map(String.init))
-            return .success(AuditRecord(sequence: sequence, recordedAt: Timestamp.date(try r.integer(1)), entry: entry,
-                                        previousHash: try r.text(17), hash: try r.text(18)))
+            var withArtifacts = entry
+            guard let digests = AuditCanonicalForm.splitArtifacts(try r.optionalText(17)) else {
+                return .failure(StoreError(.corruptDatabase, "audit record \(sequence) has malformed artifact digests"))
+            }
+            withArtifacts.artifactDigests = digests
+            return .success(AuditRecord(sequence: sequence, recordedAt: Timestamp.date(try r.integer(1)), entry: withArtifacts,
+                                        previousHash: try r.text(18), hash: try r.text(19)))
         }.get()
     }
 
@@ -645,9 +677,10 @@ public final class SQLiteStore: Store {
     }
 }
 
-/// A verification and its audit entry waiting for a group commit.
+/// A verification, its artifacts and its audit entry waiting for a group commit.
 struct PendingVerification: Sendable {
     let verification: VerificationRecord
     let audit: AuditEntry
+    let artifacts: [VerificationArtifact]
     let at: Int64
 }

@@ -65,13 +65,20 @@ public protocol Store: Sendable {
 
     // MARK: Verifications and audit
 
-    /// Store a verification and its audit record in one transaction: both or
-    /// neither. `audit.verificationID` is set to the verification's id.
+    /// Store a verification, its artifacts and its audit record in one
+    /// transaction: all or nothing. `audit.verificationID` is set to the
+    /// verification's id and `audit.artifactDigests` to the artifacts' digests.
     /// - Returns: the appended audit record.
     /// - Throws: ``StoreError/Code/duplicate`` for a known verification id,
     ///   ``StoreError/Code/invalidInput`` when the audit entry names another
-    ///   tenant, ``StoreError/Code/notFound`` for an unknown tenant.
-    func recordVerification(_ verification: VerificationRecord, audit: AuditEntry) async throws(StoreError) -> AuditRecord
+    ///   tenant or an artifact is malformed or repeats a kind,
+    ///   ``StoreError/Code/notFound`` for an unknown tenant.
+    func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
+                            artifacts: [VerificationArtifact]) async throws(StoreError) -> AuditRecord
+
+    /// The artifact of `kind` of verification `id` if the verification
+    /// belongs to `tenant` (any tenant's with `nil`, for admin keys), else `nil`.
+    func artifact(_ kind: String, of id: VerificationID, tenant: TenantID?) async throws(StoreError) -> VerificationArtifact?
 
     /// Append an audit record for a request that produced no verification
     /// (refused, unauthenticated).
@@ -101,4 +108,11 @@ public protocol Store: Sendable {
     /// checkpoint's record and signature, and check that every verification
     /// has its audit record.
     func verifyAuditChain() async throws(StoreError) -> AuditVerification
+}
+
+extension Store {
+    /// Store a verification without artifacts and its audit record.
+    public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry) async throws(StoreError) -> AuditRecord {
+        try await recordVerification(verification, audit: audit, artifacts: [])
+    }
 }

@@ -132,6 +132,29 @@ final class CredentialIssuanceTests: XCTestCase {
         }
     }
 
+    func testEveryIssuedCredentialsDigestIsInItsAuditRecord() async throws {
+        try await withHost { host in
+            for format in ["vc+jwt", "dc+sd-jwt", "vc-di-ecdsa-jcs-2019"] {
+                let r = try await host.send("POST", "/v1/verifications", key: host.acmeKey,
+                                            body: HostHarness.echoBody(extra: #","credential_format":"\#(format)""#))
+                XCTAssertEqual(r.status, 200, r.text)
+                let json = try XCTUnwrap(r.json)
+                let credential = try XCTUnwrap(json["credential"])
+                let bytes = credential.stringValue.map { Array($0.utf8) } ?? credential.serializedBytes
+                let id = try XCTUnwrap(json["id"]?.stringValue)
+                let audit = try await host.send("GET", "/v1/audit", key: host.acmeKey)
+                XCTAssertEqual(audit.status, 200, audit.text)
+                let record = try XCTUnwrap(audit.json?["records"]?.arrayValue?.first { $0["verification_id"]?.stringValue == id })
+                XCTAssertEqual(record["artifacts"]?["credential"]?.stringValue, "sha256:" + SHA256.hex(bytes), format)
+            }
+            let plain = try await host.send("POST", "/v1/verifications", key: host.acmeKey, body: HostHarness.echoBody())
+            let id = try XCTUnwrap(plain.json?["id"]?.stringValue)
+            let audit = try await host.send("GET", "/v1/audit", key: host.acmeKey)
+            let record = try XCTUnwrap(audit.json?["records"]?.arrayValue?.first { $0["verification_id"]?.stringValue == id })
+            XCTAssertEqual(record["artifacts"], .object([:]), "no credential, no artifact digest")
+        }
+    }
+
     func testUnknownFormatIsRefusedWith400() async throws {
         try await withHost { host in
             let r = try await host.send("POST", "/v1/verifications", key: host.acmeKey,
