@@ -19,18 +19,6 @@ enum OpenSSL {
 
     static func fail(_ call: String) -> CryptoError { CryptoError(call: call, reason: lastError()) }
 
-    static func sha256(_ data: some ContiguousBytes) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        data.withUnsafeBytes { input in
-            out.withUnsafeMutableBytes { output in
-                // SHA256 cannot fail for a valid buffer; its result is the output pointer.
-                _ = COpenSSL.SHA256(input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count,
-                                    output.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            }
-        }
-        return out
-    }
-
     static func hmacSHA256(key: some ContiguousBytes, data: some ContiguousBytes) throws(CryptoError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0

@@ -15,20 +15,31 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The digest of `data` (`EVP_Digest`).
+    /// The digest of `data` (one-shot `SHA256`, `SHA384`, `SHA512`).
     /// - Parameter data: the bytes to hash.
     /// - Returns: ``outputLength`` bytes.
     public func hash(_ data: some ContiguousBytes) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: outputLength)
-        var length: UInt32 = 0
-        let ok = data.withUnsafeBytes { d in
-            out.withUnsafeMutableBufferPointer { o in
-                EVP_Digest(d.baseAddress, d.count, o.baseAddress, &length, evp, nil) == 1
-            }
+        [UInt8](unsafeUninitializedCapacity: outputLength) { buffer, count in
+            data.withUnsafeBytes { hash($0, into: UnsafeMutableRawBufferPointer(buffer)) }
+            count = outputLength
         }
-        // EVP_Digest with a built-in SHA-2 cannot fail for valid buffers.
-        precondition(ok && Int(length) == outputLength, "EVP_Digest failed: \(OpenSSL.lastError())")
-        return out
+    }
+
+    /// Writes the digest of `input` to the first ``outputLength`` bytes of
+    /// `output` with OpenSSL's one-shot `SHA256`, `SHA384` or `SHA512`: no
+    /// `EVP_MD_CTX`, no provider fetch (`EVP_Digest` fetches the algorithm
+    /// on every call), nothing allocated.
+    /// - Precondition: `output` holds at least ``outputLength`` bytes.
+    func hash(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        precondition(output.count >= outputLength, "a \(rawValue) digest needs \(outputLength) bytes, got \(output.count)")
+        let data = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        let md = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        // The one-shot functions cannot fail; each returns `md`.
+        switch self {
+        case .sha256: _ = COpenSSL.SHA256(data, input.count, md)
+        case .sha384: _ = SHA384(data, input.count, md)
+        case .sha512: _ = SHA512(data, input.count, md)
+        }
     }
 
     /// OpenSSL's `EVP_MD` for this function.

@@ -3,7 +3,7 @@ import Foundation
 /// SHA-256 (FIPS 180-4) through OpenSSL's `SHA256`.
 public enum SHA256 {
     /// The 32-byte digest of `data`.
-    public static func hash(_ data: some ContiguousBytes) -> [UInt8] { OpenSSL.sha256(data) }
+    public static func hash(_ data: some ContiguousBytes) -> [UInt8] { DigestAlgorithm.sha256.hash(data) }
 
     /// The digest of `data` as lowercase hex.
     public static func hex(_ data: some ContiguousBytes) -> String { Hex.encode(hash(data)) }

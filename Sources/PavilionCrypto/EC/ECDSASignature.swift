@@ -20,13 +20,24 @@ public struct ECDSASignature: Sendable, Hashable {
         self.curve = curve
     }
 
-    /// A signature from DER (`d2i_ECDSA_SIG`).
+    /// A signature from DER, decoded strictly (definite minimal lengths,
+    /// positive minimally encoded integers; see `ECDSASignature+DER.swift`).
     /// - Parameters:
     ///   - derRepresentation: the DER `ECDSA-Sig-Value`, nothing after it.
     ///   - curve: the signing key's curve.
     /// - Throws: ``CryptoError`` when the DER is malformed or `r`/`s` too wide.
     public init(derRepresentation: [UInt8], curve: ECCurve) throws(CryptoError) {
-        self.rawRepresentation = try OpenSSLEC.rawSignature(fromDER: derRepresentation, width: curve.coordinateLength)
+        let decoded = derRepresentation.withUnsafeBytes { der in
+            Result { () throws(CryptoError) in try Self.rawRepresentation(fromDER: der, width: curve.coordinateLength) }
+        }
+        self.rawRepresentation = try decoded.get()
+        self.curve = curve
+    }
+
+    /// A signature whose raw form was just produced by this module at the
+    /// right length (the signing path); no checks.
+    init(checkedRaw rawRepresentation: [UInt8], curve: ECCurve) {
+        self.rawRepresentation = rawRepresentation
         self.curve = curve
     }
 

@@ -13,6 +13,8 @@ public final class ECPrivateKey: @unchecked Sendable {
     public let curve: ECCurve
     /// The matching public key.
     public let publicKey: ECPublicKey
+    /// The `EVP_PKEY_sign` contexts ``signature(for:digest:)`` borrows.
+    private let signingContexts: ECDSASigningContexts
 
     /// A fresh key (`EVP_PKEY_generate`).
     /// - Parameter curve: the curve.
@@ -41,6 +43,7 @@ public final class ECPrivateKey: @unchecked Sendable {
         try OpenSSLKey.checkPair(pointer)
         self.curve = curve
         self.publicKey = publicKey
+        signingContexts = ECDSASigningContexts(key: key)
     }
 
     /// A key from DER PKCS#8 (`d2i_PKCS8_PRIV_KEY_INFO`, `EVP_PKCS82PKEY`).
@@ -64,6 +67,7 @@ public final class ECPrivateKey: @unchecked Sendable {
         self.key = key
         self.curve = curve
         self.publicKey = try ECPublicKey(rawRepresentation: point, curve: curve)
+        signingContexts = ECDSASigningContexts(key: key)
     }
 
     /// A copy of the private scalar `d`, left-padded to the curve's
@@ -85,16 +89,19 @@ public final class ECPrivateKey: @unchecked Sendable {
         return try OpenSSLKey.pem(label: "PRIVATE KEY", der: der)
     }
 
-    /// An ECDSA signature of `message` (`EVP_DigestSign`), randomised by
-    /// OpenSSL's CSPRNG.
+    /// An ECDSA signature of `message`, randomised by OpenSSL's CSPRNG: the
+    /// message hashed with the one-shot `SHA256`/`SHA384`/`SHA512`, the
+    /// digest signed with `EVP_PKEY_sign` on a context set up once per key
+    /// and thread (see ``ECDSASigningContexts``), the DER result decoded into
+    /// `r || s`. Safe to call from many threads at once.
     /// - Parameters:
     ///   - message: the bytes to sign (hashed here).
     ///   - digest: the hash, by default the curve's JOSE hash.
     /// - Returns: the signature; ``ECDSASignature/rawRepresentation`` is the JOSE form.
     /// - Throws: ``CryptoError`` when OpenSSL fails.
     public func signature(for message: some ContiguousBytes, digest: DigestAlgorithm? = nil) throws(CryptoError) -> ECDSASignature {
-        let der = try OpenSSLKey.sign(key: key.pointer, digest: digest ?? curve.digest, padding: .none, message: message)
-        return try ECDSASignature(derRepresentation: der, curve: curve)
+        let raw = try signingContexts.sign(message, digest: digest ?? curve.digest, width: curve.coordinateLength)
+        return ECDSASignature(checkedRaw: raw, curve: curve)
     }
 
     /// The ECDH shared secret with `peer`: the x-coordinate of `d · Q`

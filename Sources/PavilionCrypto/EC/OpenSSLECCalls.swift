@@ -1,34 +1,11 @@
 import Foundation
 internal import COpenSSL
 
-/// Thin internal wrappers over the `ECDSA_SIG` calls that convert between DER
-/// and raw `r || s` signatures. `ECDSA_SIG` and `BIGNUM` handles never leave
+/// Thin internal wrappers over the `ECDSA_SIG` calls that encode a raw
+/// `r || s` signature as DER (decoding is ours, in
+/// `ECDSASignature+DER.swift`). `ECDSA_SIG` and `BIGNUM` handles never leave
 /// these functions.
 enum OpenSSLEC {
-    /// `r` and `s` of a DER `ECDSA-Sig-Value`, each left-padded to `width`
-    /// (`d2i_ECDSA_SIG`, `ECDSA_SIG_get0`, `BN_bn2binpad`).
-    static func rawSignature(fromDER der: [UInt8], width: Int) throws(CryptoError) -> [UInt8] {
-        ERR_clear_error()
-        let parsed: (OpaquePointer?, Int) = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            let sig = d2i_ECDSA_SIG(nil, &cursor, buffer.count)
-            return (sig, cursor.map { $0 - (buffer.baseAddress ?? $0) } ?? 0)
-        }
-        guard let sig = parsed.0 else { throw OpenSSL.fail("d2i_ECDSA_SIG") }
-        defer { ECDSA_SIG_free(sig) }
-        guard parsed.1 == der.count else {
-            throw CryptoError(call: "d2i_ECDSA_SIG", reason: "\(der.count - parsed.1) trailing bytes after the signature")
-        }
-        guard let r = ECDSA_SIG_get0_r(sig), let s = ECDSA_SIG_get0_s(sig) else { throw OpenSSL.fail("ECDSA_SIG_get0") }
-        var out = [UInt8](repeating: 0, count: 2 * width)
-        let ok = out.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return BN_bn2binpad(r, base, Int32(width)) == width && BN_bn2binpad(s, base + width, Int32(width)) == width
-        }
-        guard ok else { throw CryptoError(call: "BN_bn2binpad", reason: "r or s is wider than \(width) bytes") }
-        return out
-    }
-
     /// The DER `ECDSA-Sig-Value` of raw `r || s` (`BN_bin2bn`,
     /// `ECDSA_SIG_set0`, `i2d_ECDSA_SIG`).
     static func derSignature(fromRaw raw: [UInt8]) throws(CryptoError) -> [UInt8] {

@@ -324,6 +324,37 @@ enum OpenSSLKey {
         return Array(signature.prefix(length))
     }
 
+    /// A context that signs precomputed digests with `key`, set up once for
+    /// many `EVP_PKEY_sign` calls (`EVP_PKEY_CTX_new_from_pkey`,
+    /// `EVP_PKEY_sign_init`): the provider's implementation is fetched here,
+    /// not per signature. Free it with ``freeContext(_:)``; one thread at a time.
+    static func signingContext(_ key: OpaquePointer) throws(CryptoError) -> OpaquePointer {
+        ERR_clear_error()
+        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { throw fail("EVP_PKEY_CTX_new_from_pkey") }
+        guard EVP_PKEY_sign_init(ctx) == 1 else {
+            EVP_PKEY_CTX_free(ctx)
+            throw fail("EVP_PKEY_sign_init")
+        }
+        return ctx
+    }
+
+    static func freeContext(_ ctx: OpaquePointer) { EVP_PKEY_CTX_free(ctx) }
+
+    /// Signs the precomputed `digest` with a context from
+    /// ``signingContext(_:)`` into `signature` (`EVP_PKEY_sign`; DER for
+    /// ECDSA, which needs `ECDSA_size` bytes of room).
+    /// - Returns: the number of bytes written.
+    static func sign(context: OpaquePointer, digest: UnsafeRawBufferPointer,
+                     into signature: UnsafeMutableRawBufferPointer) throws(CryptoError) -> Int {
+        var length = signature.count
+        let ok = EVP_PKEY_sign(context, signature.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
+                               digest.baseAddress?.assumingMemoryBound(to: UInt8.self), digest.count) == 1
+        guard ok, length <= signature.count else {
+            throw fail("EVP_PKEY_sign")
+        }
+        return length
+    }
+
     /// Whether `signature` is valid for `message` (`EVP_DigestVerifyInit`,
     /// `EVP_DigestVerify`). A bad signature is `false`; a failure of OpenSSL
     /// to set up throws.

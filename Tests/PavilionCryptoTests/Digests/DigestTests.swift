@@ -16,6 +16,16 @@ final class DigestTests: XCTestCase {
         }
     }
 
+    func testOneShotDigestsMatchFIPS180Examples() throws {
+        for v in try vectors("sha2-fips180.json") {
+            let message = try XCTUnwrap(v["message"] as? String)
+            let algorithm = try XCTUnwrap(DigestAlgorithm(rawValue: try XCTUnwrap(v["algorithm"] as? String)))
+            let digest = algorithm.hash(Array(message.utf8))
+            XCTAssertEqual(digest.count, algorithm.outputLength)
+            XCTAssertEqual(Hex.encode(digest), v["digest"] as? String, "\(algorithm) of \"\(message)\"")
+        }
+    }
+
     func testHMACSHA256MatchesRFC4231Vectors() throws {
         for v in try vectors("hmac-sha256-rfc4231.json") {
             let key = try XCTUnwrap(Hex.decode(try XCTUnwrap(v["key"] as? String)))
