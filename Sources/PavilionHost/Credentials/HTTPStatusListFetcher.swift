@@ -10,6 +10,9 @@ public struct HTTPStatusListFetcher: StatusListFetcher {
     public struct FetchError: Error, Sendable, CustomStringConvertible {
         /// What went wrong.
         public var description: String
+
+        /// - Parameter description: what went wrong.
+        public init(description: String) { self.description = description }
     }
 
     private let client: HTTPClient

@@ -105,7 +105,10 @@ public final class SigningKeyRegistry: Sendable {
                               entries: entries)
     }
 
-    private static func adoptConfiguredKeys(_ configuration: CredentialsConfiguration, source: SigningKeySource,
+    /// Register each key the configuration names that the registry lacks as active from `now`,
+    /// retiring the active key of the same region and algorithm it replaces.
+    /// - Throws: ``SignerError`` for a key that cannot be opened or has the wrong algorithm; store errors.
+    public static func adoptConfiguredKeys(_ configuration: CredentialsConfiguration, source: SigningKeySource,
                                             store: any CredentialStore, now: Date) async throws {
         var records = try await store.signingKeys()
         for (region, labels) in configuration.regions.sorted(by: { $0.key < $1.key }) {
