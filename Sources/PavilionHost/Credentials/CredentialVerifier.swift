@@ -88,7 +88,7 @@ public struct CredentialVerifier: Sendable {
             } else if let kid, kid.hasPrefix("did:") {
                 verified = try await VCJWT.verify(token, resolver: DIDResolver(), validator: validator, clock: clock)
             } else {
-                report.outcome(order, failed: "signature", reason: "no key to check with: give the issuer's JWK Set as trust")
+                report.outcome(order, failed: "signature", reason: "no key to check with: give the issuer's JWK Set (--trust FILE, or \"trust\" in the API)")
                 return
             }
             report.outcome(order, failed: nil)
@@ -104,7 +104,7 @@ public struct CredentialVerifier: Sendable {
     private func verifySDJWT(_ text: String, into report: inout CredentialReport) async {
         let order = ["signature", "disclosures", "dataModel", "validityPeriod"]
         guard let trusted else {
-            report.outcome(order, failed: "signature", reason: "no key to check with: give the issuer's JWK Set as trust")
+            report.outcome(order, failed: "signature", reason: "no key to check with: give the issuer's JWK Set (--trust FILE, or \"trust\" in the API)")
             return
         }
         let bare = text.hasSuffix("~")

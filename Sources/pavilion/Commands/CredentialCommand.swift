@@ -1,10 +1,11 @@
 import Foundation
 import PavilionCore
 import PavilionCredentials
+import PavilionCrypto
 import PavilionHost
 import PavilionNet
 
-/// `pavilion credential verify [--trust FILE] [--now UNIX] [--nonce N --audience A] [--max-age S] FILE|-`:
+/// `pavilion credential verify [--trust FILE] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-`:
 /// detect the credential's format (a `vc+jwt` compact JWS, a `dc+sd-jwt`
 /// SD-JWT VC, or a JSON credential with a Data Integrity `proof`), check its
 /// signature with a key from the `--trust` JWK Set (or, for Data Integrity,
@@ -18,7 +19,7 @@ enum CredentialCommand {
         guard words.first == "verify" else {
             throw UsageError(words.first.map { "unknown credential subcommand '\($0)' (verify)" } ?? "credential needs a subcommand: verify")
         }
-        let args = try Arguments(words.dropFirst(), options: ["trust", "now", "nonce", "audience", "max-age"])
+        let args = try Arguments(words.dropFirst(), options: ["trust", "now", "nonce", "audience", "max-age", "ca-file"])
         guard args.positional.count == 1, let input = args.positional.first else {
             throw UsageError("credential verify takes one FILE (or - for stdin)")
         }
@@ -56,7 +57,12 @@ enum CredentialCommand {
         let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let group = try EventLoopGroup(threads: 1)
         defer { group.shutdown() }
-        let client = try HTTPClient(group: group)
+        var trustRoots = TLSConfiguration.TrustRoots.system
+        if let ca = args.option("ca-file") {
+            guard FileManager.default.isReadableFile(atPath: ca) else { throw UsageError("cannot read the --ca-file \(ca)") }
+            trustRoots = .caFile(ca)
+        }
+        let client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: .client(trustRoots: trustRoots)))
         defer { client.shutdown() }
         let verifier = CredentialVerifier(trusted: trusted, clock: FixedCredentialClock(clock),
                                           statusFetcher: HTTPStatusListFetcher(client: client), keyBinding: binding,

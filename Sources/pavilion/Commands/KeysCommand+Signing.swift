@@ -157,7 +157,15 @@ extension KeysCommand {
         }
         let state = key.state(at: now, lifetime: lifetime)
         guard state == .active || state == .published else { throw CommandError("signing key \(kid) is already \(state.rawValue)") }
-        try Blocking.run { try await store.updateSigningKey(kid: kid, activatesAt: min(key.activatesAt, now), retiredAt: now) }
+        // Retiring a replacement that never signed cancels the retirement its rotation scheduled.
+        let replaced = state == .published
+            ? try Blocking.run { try await store.signingKeys() }.filter {
+                $0.region == key.region && $0.algorithm == key.algorithm && $0.retiredAt == key.activatesAt && $0.kid != kid
+            } : []
+        try Blocking.run {
+            try await store.updateSigningKey(kid: kid, activatesAt: min(key.activatesAt, now), retiredAt: now)
+            for old in replaced { try await store.updateSigningKey(kid: old.kid, activatesAt: old.activatesAt, retiredAt: nil) }
+        }
         var retired = key
         retired.activatesAt = min(key.activatesAt, now)
         retired.retiredAt = now
