@@ -231,4 +231,32 @@ final class CredentialStatusTests: XCTestCase {
             XCTAssertNotNil(claims["pavilion_evidence"]?[CredentialIssuer.consultedClaim])
         }
     }
+
+    func testIndependentImplementationsReadTheStatusAndFreshnessOfAnIssuedCredential() async throws {
+        let python = TestEnvironment.packageRoot.appendingPathComponent(".build/venv/bin/python3")
+        guard FileManager.default.isExecutableFile(atPath: python.path),
+              let probe = try? TestEnvironment.run(python, ["-c", "import sd_jwt, jwcrypto"]), probe.status == 0 else {
+            throw XCTSkip("the reference sd-jwt and jwcrypto are missing: run script/deps (it creates .build/venv)")
+        }
+        try await withHost { host in
+            let (id, credential) = try await issue(host, format: "dc+sd-jwt")
+            let (status, _) = try await setStatus(host, id, "suspended")
+            XCTAssertEqual(status, 200)
+            let text = try XCTUnwrap(credential.stringValue)
+            let reference = try StatusListReference(claims: try payload(of: text))
+            let list = try await host.send("GET", String(reference.uri.dropFirst(host.service.baseURL.count)))
+            let jwks = try await host.send("GET", "/.well-known/jwks.json")
+            let request = JSONValue.object(["credential": .string(text), "issuer_jwks": try XCTUnwrap(jwks.json),
+                                            "status_list_jwt": .string(list.text)])
+            let script = TestEnvironment.packageRoot.appendingPathComponent("Tests/Fixtures/status-list/interop/python_checks_status.py")
+            let run = try TestEnvironment.run(python, [script.path], stdin: Data(request.serializedBytes))
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let answer = try JSONParser().parse(run.stdout)
+            XCTAssertEqual(answer["ok"], true, run.stdout)
+            XCTAssertEqual(answer["idx"], .int(Int64(reference.index)))
+            XCTAssertEqual(answer["status"], 2, "SUSPENDED, read by independent code")
+            XCTAssertEqual(answer["ttl"], 300)
+            XCTAssertNotNil(DateTimeStamp.parse(answer["dp_consulted_at"]?.stringValue ?? ""))
+        }
+    }
 }
