@@ -46,12 +46,6 @@ public struct CredentialsConfiguration: Sendable, Hashable {
     /// (caps `lifetime_seconds`; verifiers may also refuse credentials older than this).
     public var tenantMaxAgeSeconds: [String: Int] = [:]
 
-    /// The lifetime of a credential issued for `tenant`: `lifetime_seconds`, capped by the tenant's maximum age.
-    public func lifetime(forTenant tenant: String?) -> Int {
-        guard let tenant, let cap = tenantMaxAgeSeconds[tenant] else { return lifetimeSeconds }
-        return min(lifetimeSeconds, cap)
-    }
-
     /// - Parameters: the fields above.
     public init(issuer: String, keys: KeySource, regions: [String: RegionKeys], lifetimeSeconds: Int = 86_400) {
         self.issuer = issuer

@@ -13,7 +13,7 @@ import XCTest
 /// `POST /v1/credentials/verify` reports what the list says — or
 /// `undetermined`, never `revoked`, when it cannot read the list.
 final class CredentialStatusTests: XCTestCase {
-    private func credentials() throws -> CredentialsConfiguration {
+    private func credentials(tenantMaxAge: [String: Int] = [:]) throws -> CredentialsConfiguration {
         let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-status-keys")
         let master = dir.appendingPathComponent("master.key").path
         try SoftwareKeyStore.createMasterKeyFile(at: master)
@@ -21,12 +21,15 @@ final class CredentialStatusTests: XCTestCase {
         let store = try SoftwareKeyStore(directory: keys, masterKey: .file(master))
         _ = try store.generate(label: "local-es256", algorithm: .es256)
         _ = try store.generate(label: "local-eddsa", algorithm: .edDSA)
-        return CredentialsConfiguration(issuer: "https://issuer.example", keys: .software(directory: keys, masterKeyFile: master),
-                                        regions: ["local": .init(es256: "local-es256", edDSA: "local-eddsa")])
+        var configuration = CredentialsConfiguration(issuer: "https://issuer.example",
+                                                     keys: .software(directory: keys, masterKeyFile: master),
+                                                     regions: ["local": .init(es256: "local-es256", edDSA: "local-eddsa")])
+        configuration.tenantMaxAgeSeconds = tenantMaxAge
+        return configuration
     }
 
-    private func withHost(_ body: (HostHarness) async throws -> Void) async throws {
-        let host = try await HostHarness(credentials: try credentials())
+    private func withHost(tenantMaxAge: [String: Int] = [:], _ body: (HostHarness) async throws -> Void) async throws {
+        let host = try await HostHarness(credentials: try credentials(tenantMaxAge: tenantMaxAge))
         do { try await body(host) } catch {
             await host.stop()
             throw error
@@ -257,6 +260,27 @@ final class CredentialStatusTests: XCTestCase {
             XCTAssertEqual(answer["status"], 2, "SUSPENDED, read by independent code")
             XCTAssertEqual(answer["ttl"], 300)
             XCTAssertNotNil(DateTimeStamp.parse(answer["dp_consulted_at"]?.stringValue ?? ""))
+        }
+    }
+
+    func testATenantsMaximumAgeCapsItsCredentialsLifetimeAndTheVerifierEnforcesMaxAge() async throws {
+        try await withHost(tenantMaxAge: ["acme": 600]) { host in
+            let (_, acme) = try await issue(host, format: "dc+sd-jwt")
+            let claims = try payload(of: try XCTUnwrap(acme.stringValue))
+            XCTAssertEqual(claims["exp"]?.intValue.map { $0 - (claims["iat"]?.intValue ?? 0) }, 600)
+            let (_, other) = try await issue(host, format: "dc+sd-jwt", key: host.otherKey)
+            let otherClaims = try payload(of: try XCTUnwrap(other.stringValue))
+            XCTAssertEqual(otherClaims["exp"]?.intValue.map { $0 - (otherClaims["iat"]?.intValue ?? 0) }, 86_400)
+            // A relying party asking for credentials at most 60 s old: fresh passes; the verifier names freshness otherwise.
+            let body = JSONValue.object(["credential": acme, "max_age_seconds": 60]).serialized
+            let r = try await host.send("POST", "/v1/credentials/verify", key: host.acmeKey, body: body)
+            XCTAssertEqual(check(try XCTUnwrap(r.json), "freshness")?["passed"], true, r.text)
+            let served = try await host.send("GET", "/.well-known/jwks.json")
+            let verifier = CredentialVerifier(trusted: try JWKSet(json: try XCTUnwrap(served.json)).keys,
+                                              clock: FixedCredentialClock(Date().addingTimeInterval(120)), maximumAge: 60)
+            let report = await verifier.verify(try XCTUnwrap(acme.stringValue))
+            XCTAssertEqual(report.checks.first { $0.name == "freshness" }?.passed, false)
+            XCTAssertFalse(report.isValid)
         }
     }
 }
