@@ -160,4 +160,46 @@ final class SigningKeyLifecycleTests: XCTestCase {
             XCTAssertEqual(error.code, .invalidInput)
         }
     }
+
+    /// A key created for a rotation in SoftHSM2 stays inside the token
+    /// (non-extractable, sensitive) and what it signs verifies with the JWKS.
+    func testARotatedHSMKeyIsNonExtractableAndVerifiesWithTheJWKS() async throws {
+        let module = "/usr/lib/softhsm/libsofthsm2.so", utility = "/usr/bin/softhsm2-util"
+        guard FileManager.default.fileExists(atPath: module), FileManager.default.isExecutableFile(atPath: utility) else {
+            throw XCTSkip("SoftHSM2 is not installed (apt-get install softhsm2, or script/deps)")
+        }
+        let tokens = dir.appendingPathComponent("tokens")
+        try FileManager.default.createDirectory(at: tokens, withIntermediateDirectories: true)
+        let conf = dir.appendingPathComponent("softhsm2.conf")
+        try "directories.tokendir = \(tokens.path)\nobjectstore.backend = file\nlog.level = ERROR\n".write(to: conf, atomically: true, encoding: .utf8)
+        setenv("SOFTHSM2_CONF", conf.path, 1)
+        setenv("PAVILION_LIFECYCLE_TEST_PIN", "user-pin-1234", 1)
+        let made = try TestEnvironment.run(URL(fileURLWithPath: utility), ["--init-token", "--free", "--label", "lifecycle",
+                                                                          "--pin", "user-pin-1234", "--so-pin", "so-pin-5678"])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let keys = CredentialsConfiguration.KeySource.pkcs11(module: module, token: "lifecycle", pinEnvironment: "PAVILION_LIFECYCLE_TEST_PIN")
+        let source = try SigningKeySource.open(keys)
+        let signer = try source.generate(label: "eu-es256-hsm", algorithm: .es256)
+        let policy = try HSMConfiguration(modulePath: module, tokenLabel: "lifecycle", pin: .environment("PAVILION_LIFECYCLE_TEST_PIN"))
+            .openToken().keyPair(labeled: "eu-es256-hsm").policy
+        XCTAssertEqual(policy.isExtractable, false)
+        XCTAssertEqual(policy.isSensitive, true)
+        XCTAssertEqual(policy.violations, [])
+
+        let store = try SQLiteStore(dataDirectory: dir.appendingPathComponent("data").path)
+        let now = Date()
+        try await store.registerSigningKey(SigningKeyRecord(kid: signer.keyID, label: "eu-es256-hsm", region: "eu", algorithm: "ES256",
+                                                            publishedAt: now, activatesAt: now))
+        let configuration = CredentialsConfiguration(issuer: "https://issuer.example", keys: keys, regions: [:])
+        let registry = try SigningKeyRegistry(configuration, store: store)
+        try await registry.refresh(now: now)
+        let active = try XCTUnwrap(registry.current.signer(algorithm: .es256, region: "eu", at: now.addingTimeInterval(1)))
+        XCTAssertEqual(active.keyID, signer.keyID)
+        let credential = try VerifiableCredential(types: ["PavilionVerification"], issuer: configuration.issuer, subject: ["ok": true],
+                                                  validFrom: now, validUntil: now.addingTimeInterval(600))
+        let token = try VCJWT.secure(credential, signer: Self.adapter(active))
+        let served = try JWKSet(json: registry.current.jwks(at: now.addingTimeInterval(1)))
+        XCTAssertNoThrow(try VCJWT.verify(token, key: try XCTUnwrap(served.keys.first { $0.keyID == signer.keyID }),
+                                          clock: FixedCredentialClock(now.addingTimeInterval(1))))
+    }
 }
