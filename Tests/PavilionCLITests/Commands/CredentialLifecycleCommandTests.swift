@@ -23,18 +23,28 @@ final class CredentialLifecycleCommandTests: XCTestCase {
         return (result.status, (try? JSONParser().parse(result.stdout)) ?? .null)
     }
 
+    /// A shipped workspace with `serve --dev` running in it, and its dev.json.
+    private func startDev() throws -> (Workspace, DevServer, JSONValue) {
+        let workspace = try Workspace.shipped()
+        let data = workspace.root.appendingPathComponent(".pavilion")
+        let server = try DevServer(data: data, connectors: workspace.connectors)
+        guard server.waitUntilReady() else {
+            _ = server.stop()
+            workspace.remove()
+            throw NSError(domain: "serve --dev", code: 1, userInfo: [NSLocalizedDescriptionKey: "not ready: \(server.stdout)"])
+        }
+        return (workspace, server, try DevServer.devJSON(data))
+    }
+
     private func statusReason(_ report: JSONValue) -> String {
         report["checks"]?.arrayValue?.first { $0["name"] == "status" }?["reason"]?.stringValue ?? ""
     }
 
     func testRevokedThroughTheAPIIsReportedByTheCommandAndUnreachableIsUndetermined() throws {
-        let workspace = try Workspace.shipped()
+        let (workspace, server, dev) = try startDev()
         defer { workspace.remove() }
-        let data = workspace.root.appendingPathComponent(".pavilion")
-        let server = try DevServer(data: data, connectors: workspace.connectors)
         defer { _ = server.stop() }
-        XCTAssertTrue(server.waitUntilReady(), "not ready: \(server.stdout)")
-        let dev = try DevServer.devJSON(data)
+        let data = workspace.root.appendingPathComponent(".pavilion")
         let example = try XCTUnwrap(dev["examples"]?.arrayValue?.first { $0["connector"] == "echo" }?["request"]?.objectValue)
         var request = example
         request["credential_format"] = "dc+sd-jwt"
@@ -78,13 +88,10 @@ final class CredentialLifecycleCommandTests: XCTestCase {
     }
 
     func testSigningKeysAreCreatedRotatedAndRetiredAndTheServingHostPublishesThemFirst() throws {
-        let workspace = try Workspace.shipped()
+        let (workspace, server, dev) = try startDev()
         defer { workspace.remove() }
-        let data = workspace.root.appendingPathComponent(".pavilion")
-        let server = try DevServer(data: data, connectors: workspace.connectors)
         defer { _ = server.stop() }
-        XCTAssertTrue(server.waitUntilReady(), "not ready: \(server.stdout)")
-        let dev = try DevServer.devJSON(data)
+        let data = workspace.root.appendingPathComponent(".pavilion")
         let config = data.appendingPathComponent("pavilion.yaml").path
         let root = workspace.root
 
