@@ -30,6 +30,9 @@ enum Pavilion {
                                                 issue an API key; the key is printed once
           keys list [--tenant ID] | keys revoke KEY_ID
                                                 list keys (never their secrets) or revoke one
+          keys create --signing --region R [--alg ES256|EdDSA] [--label L] [--now] | keys list --signing
+          keys rotate --region R [--alg ES256|EdDSA] [--now] | keys retire KID   (with --config FILE)
+                                                credential signing keys: published -> active -> retired
           audit verify                          check the whole audit chain; exit 1 naming the first broken record
                                                 (tenants, keys, audit: --data DIR (default ./.pavilion)
                                                  or --config FILE (its data_dir), and --json)
@@ -38,7 +41,7 @@ enum Pavilion {
                                                 run a DP simulator; prints {"simulator":…,"url":…}
           privacy receipt verify FILE [--key FILE] [--json]
                                                 check a privacy receipt bundle offline (signature, inclusion, tree head)
-          credential verify [--trust JWKS] [--now UNIX] FILE|-
+          credential verify [--trust JWKS] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
                                                 JSON report of each check; exit 0 valid, 1 invalid
           version                               print the version and the ABI version

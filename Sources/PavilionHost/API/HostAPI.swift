@@ -1,5 +1,6 @@
 import Foundation
 import PavilionCore
+import PavilionCredentials
 import PavilionCrypto
 import PavilionManifest
 import PavilionNet
@@ -23,6 +24,10 @@ public final class HostAPI: Sendable {
         case metrics = "GET /metrics"
         case jwks = "GET /.well-known/jwks.json"
         case issuerMetadata = "GET /.well-known/jwt-vc-issuer"
+        case statusList = "GET /v1/status-lists/{id}"
+        case statusListCredential = "GET /v1/status-lists/{id}/{purpose}"
+        case setCredentialStatus = "POST /v1/credentials/{id}/status"
+        case verifyCredential = "POST /v1/credentials/verify"
         case unknown = "unknown"
     }
 
@@ -33,7 +38,11 @@ public final class HostAPI: Sendable {
     public let metrics: Metrics
     private let logger: Logger
     private let draining = Atomic<Bool>(false)
-    private let keyring: SigningKeyring?
+    let defaultKeyring: SigningKeyring?
+    /// The credential issuer (keys with their lifecycle, status lists); `nil` when the host issues none.
+    let credentials: CredentialIssuer?
+    /// Fetches other issuers' status lists for `POST /v1/credentials/verify`.
+    let statusFetcher: (any StatusListFetcher)?
 
     /// - Parameters:
     ///   - store: tenants, keys, verifications, audit.
@@ -41,10 +50,15 @@ public final class HostAPI: Sendable {
     ///   - pipeline: runs verifications.
     ///   - metrics: where request counts and latencies go.
     ///   - logger: the access log and errors.
-    ///   - keyring: the credential signing keys, published as a JWKS; `nil` when the host issues no credentials.
+    ///   - keyring: fixed credential signing keys, published as a JWKS (when `credentials` has none); `nil` when the host issues no credentials.
+    ///   - credentials: the issuer with its key registry and status lists.
+    ///   - statusFetcher: fetches other issuers' status lists for `POST /v1/credentials/verify`.
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
-                logger: Logger, keyring: SigningKeyring? = nil) {
-        self.keyring = keyring
+                logger: Logger, keyring: SigningKeyring? = nil, credentials: CredentialIssuer? = nil,
+                statusFetcher: (any StatusListFetcher)? = nil) {
+        defaultKeyring = keyring
+        self.credentials = credentials
+        self.statusFetcher = statusFetcher
         self.store = store
         self.connectors = connectors
         self.pipeline = pipeline
@@ -78,6 +92,8 @@ public final class HostAPI: Sendable {
         response.headers.replace(name: "x-request-id", value: requestID)
         if route == .jwks || route == .issuerMetadata, response.status == 200 {
             response.headers.replace(name: "cache-control", value: "max-age=300")
+        } else if route == .statusList || route == .statusListCredential, response.status == 200 || response.status == 304 {
+            response.headers.replace(name: "cache-control", value: "max-age=\(credentials?.status?.timeToLiveSeconds ?? 300)")
         } else if route != .metrics, route != .health, route != .ready {
             response.headers.replace(name: "cache-control", value: "no-store")
         }
@@ -129,8 +145,10 @@ public final class HostAPI: Sendable {
             return HTTPServerResponse(status: 200, headers: ["content-type": "text/plain; version=0.0.4; charset=utf-8"],
                                       body: Array(metrics.render().utf8))
         case .jwks, .issuerMetadata:
-            guard let keyring else { throw APIProblem(404, "not_found", "this host issues no credentials") }
+            guard let keyring = await currentKeyring() else { throw APIProblem(404, "not_found", "this host issues no credentials") }
             return Self.json(200, route == .jwks ? keyring.jwks : keyring.issuerMetadata)
+        case .statusList, .statusListCredential:
+            return try await serveStatusList(request)
         default:
             break
         }
@@ -147,7 +165,11 @@ public final class HostAPI: Sendable {
             return try await listConnectors(caller: caller)
         case .listAudit:
             return try await listAudit(query: request.query, caller: caller)
-        case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown:
+        case .setCredentialStatus:
+            return try await setCredentialStatus(request, caller: caller)
+        case .verifyCredential:
+            return try await verifyCredential(request)
+        case .health, .ready, .metrics, .jwks, .issuerMetadata, .statusList, .statusListCredential, .unknown:
             throw APIProblem(404, "not_found", "no such resource")
         }
     }
@@ -162,7 +184,9 @@ public final class HostAPI: Sendable {
         case ("GET", "/metrics"): return .metrics
         case ("GET", "/.well-known/jwks.json"): return .jwks
         case ("GET", "/.well-known/jwt-vc-issuer"): return .issuerMetadata
+        case ("POST", "/v1/credentials/verify"): return .verifyCredential
         default:
+            if let route = credentialRoute(method: method, path: path) { return route }
             if method == "GET", path.hasPrefix("/v1/verifications/"), path.count > "/v1/verifications/".count,
                !path.dropFirst("/v1/verifications/".count).contains("/") {
                 return .getVerification
@@ -176,9 +200,10 @@ public final class HostAPI: Sendable {
         case "/v1/verifications": return ["POST"]
         case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
         case "/healthz", "/readyz": return ["GET", "HEAD"]
+        case "/v1/credentials/verify": return ["POST"]
         default:
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
-            return nil
+            return credentialAllowedMethods(path: path)
         }
     }
 

@@ -43,10 +43,16 @@ public struct CredentialContent: Sendable {
     public var connectorVersion: String
     /// The region whose data provider answered (and whose key signs).
     public var region: String
+    /// The tenant that asked (its status entry and maximum age); `nil` for none.
+    public var tenant: TenantID?
+    /// When the data provider was last consulted for these claims (the freshness claim `dpConsultedAt`).
+    public var dataProviderConsultedAt: Date?
 
     /// - Parameters: the fields above.
     public init(claims: [String: JSONValue], subjectDID: String?, holderKey: JWK?, verificationID: String, connector: String,
-                connectorVersion: String, region: String) {
+                connectorVersion: String, region: String, tenant: TenantID? = nil, dataProviderConsultedAt: Date? = nil) {
+        self.tenant = tenant
+        self.dataProviderConsultedAt = dataProviderConsultedAt
         self.claims = claims
         self.subjectDID = subjectDID
         self.holderKey = holderKey
@@ -64,18 +70,50 @@ public struct CredentialIssuer: Sendable {
     public static let credentialType = "PavilionVerification"
     /// The SD-JWT VC `vct`.
     public static let vct = "https://pavilion.dev/vct/verification"
+    /// The evidence member saying when the data provider was last consulted (an XML Schema dateTimeStamp, UTC).
+    public static let consultedClaim = "dpConsultedAt"
 
-    /// The keys and issuer.
-    public let keyring: SigningKeyring
+    private let fixed: SigningKeyring?
+    /// The key registry, when keys follow a lifecycle (else the fixed keyring signs).
+    public let registry: SigningKeyRegistry?
+    /// The status lists; `nil` issues credentials without a status entry.
+    public let status: CredentialStatusService?
+    /// Tenant id → the longest lifetime of its credentials, in seconds (caps the keyring's lifetime).
+    public let tenantMaxAgeSeconds: [String: Int]
+
+    /// The keys and issuer, as last loaded.
+    public var keyring: SigningKeyring { registry?.current ?? fixed ?? SigningKeyring(issuer: "", regions: [:]) }
 
     /// - Parameter keyring: the keys and issuer.
-    public init(keyring: SigningKeyring) { self.keyring = keyring }
+    public init(keyring: SigningKeyring) {
+        fixed = keyring
+        registry = nil
+        status = nil
+        tenantMaxAgeSeconds = [:]
+    }
+
+    /// - Parameters:
+    ///   - registry: the signing keys with their lifecycle.
+    ///   - status: the status lists, if credentials get status entries.
+    ///   - tenantMaxAgeSeconds: per-tenant maximum credential lifetime.
+    public init(registry: SigningKeyRegistry, status: CredentialStatusService?, tenantMaxAgeSeconds: [String: Int] = [:]) {
+        fixed = nil
+        self.registry = registry
+        self.status = status
+        self.tenantMaxAgeSeconds = tenantMaxAgeSeconds
+    }
 
     private static func jwsSigner(_ signer: some Signer) -> any JWSSigner { SignerJWSAdapter(signer) }
 
     /// Whether `region` has a key for `format`.
     public func canIssue(_ format: CredentialFormat, region: String) -> Bool {
         keyring.signer(for: format, region: region) != nil
+    }
+
+    /// The lifetime of a credential for `tenant`.
+    func lifetime(_ keyring: SigningKeyring, tenant: TenantID?) -> Int {
+        guard let tenant, let cap = tenantMaxAgeSeconds[tenant.rawValue] else { return keyring.lifetimeSeconds }
+        return min(cap, keyring.lifetimeSeconds)
     }
 
     /// Issue the credential.
@@ -87,19 +125,28 @@ public struct CredentialIssuer: Sendable {
     /// - Throws: ``APIProblem`` `signing_key_unavailable` (503) when the
     ///   region has no key for the format, `credential_issuance_failed` (500)
     ///   when building or signing fails.
-    public func issue(_ format: CredentialFormat, content: CredentialContent, now: Date) throws(APIProblem) -> IssuedCredential {
+    public func issue(_ format: CredentialFormat, content: CredentialContent, now: Date) async throws(APIProblem) -> IssuedCredential {
+        let keyring = await registry?.currentRefreshing() ?? self.keyring
         guard let signer = keyring.signer(for: format, region: content.region) else {
             throw APIProblem(503, "signing_key_unavailable", "region '\(content.region)' has no key for \(format.rawValue) credentials")
         }
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-        let validUntil = issuedAt.addingTimeInterval(TimeInterval(keyring.lifetimeSeconds))
-        let evidence: JSONValue = .object([
+        let validUntil = issuedAt.addingTimeInterval(TimeInterval(lifetime(keyring, tenant: content.tenant)))
+        var evidenceMembers: [String: JSONValue] = [
             "type": .array(["PavilionVerificationEvidence"]),
             "verification": .string(content.verificationID),
             "connector": .string(content.connector),
             "connectorVersion": .string(content.connectorVersion),
             "region": .string(content.region),
-        ])
+        ]
+        if let consulted = content.dataProviderConsultedAt {
+            evidenceMembers[Self.consultedClaim] = .string(DateTimeStamp.format(Date(timeIntervalSince1970: consulted.timeIntervalSince1970.rounded(.down))))
+        }
+        let evidence: JSONValue = .object(evidenceMembers)
+        var entry: CredentialStatusEntry?
+        if let status, let tenant = content.tenant {
+            entry = try await status.allocate(verification: content.verificationID, tenant: tenant, region: content.region)
+        }
         do {
             switch format {
             case .sdJWTVC:
@@ -107,7 +154,8 @@ public struct CredentialIssuer: Sendable {
                 claims["pavilion_evidence"] = evidence
                 let vc = SDJWTVCClaims(issuer: keyring.issuer, vct: Self.vct, claims: claims,
                                        issuedAt: Int64(issuedAt.timeIntervalSince1970), notBefore: nil,
-                                       expiresAt: Int64(validUntil.timeIntervalSince1970), subject: content.subjectDID)
+                                       expiresAt: Int64(validUntil.timeIntervalSince1970),
+                                       status: entry.flatMap { e in status?.statusClaim(e) }, subject: content.subjectDID)
                 var disclosable = Set(content.claims.keys.map { ClaimPath([.member($0)]) })
                 if content.subjectDID != nil { disclosable.insert(["sub"]) }
                 let issued = try SDJWTVCIssuer(signer: signer).issue(vc, holderKey: content.holderKey,
@@ -118,6 +166,7 @@ public struct CredentialIssuer: Sendable {
                 if let did = content.subjectDID { subject["id"] = .string(did) }
                 let credential = try VerifiableCredential(types: [Self.credentialType], issuer: keyring.issuer, subject: subject,
                                                           validFrom: issuedAt, validUntil: validUntil,
+                                                          status: entry.flatMap { e in status?.bitstringEntries(e) } ?? [],
                                                           otherMembers: ["evidence": .array([evidence])])
                 if format == .vcJWT {
                     let token = try VCJWT.secure(credential, signer: Self.jwsSigner(signer),

@@ -11,7 +11,9 @@ extension CredentialsConfiguration {
     static func parse(_ reader: inout ConfigReader, root: [String: JSONValue]?,
                       path: (String) -> String) -> CredentialsConfiguration? {
         guard let section = reader.mapping("credentials", in: root,
-                                           allowed: ["issuer", "keys", "regions", "lifetime_seconds"]) else { return nil }
+                                           allowed: ["issuer", "keys", "regions", "lifetime_seconds", "status_base_url",
+                                                     "status_ttl_seconds", "status_list_size", "key_publish_lead_seconds",
+                                                     "key_refresh_seconds", "tenant_max_age_seconds"]) else { return nil }
         let issuer = reader.string("credentials.issuer", in: section, key: "issuer", required: true)
         if let issuer, !(issuer.hasPrefix("https://") || issuer.hasPrefix("did:")) || issuer.contains("#") || issuer.contains("?") {
             reader.error("credentials.issuer", "credentials.issuer must be an https URL (or a DID) without query or fragment, not \"\(issuer)\"")
@@ -45,6 +47,30 @@ extension CredentialsConfiguration {
             }
         }
         guard let issuer, let source else { return nil }
-        return CredentialsConfiguration(issuer: issuer, keys: source, regions: regions, lifetimeSeconds: lifetime)
+        var configuration = CredentialsConfiguration(issuer: issuer, keys: source, regions: regions, lifetimeSeconds: lifetime)
+        if let base = reader.string("credentials.status_base_url", in: section, key: "status_base_url") {
+            if EndpointURL(base) == nil {
+                reader.error("credentials.status_base_url", "credentials.status_base_url must be an http(s) URL without query or fragment, not \"\(base)\"")
+            } else {
+                configuration.statusBaseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+            }
+        }
+        configuration.statusTimeToLiveSeconds = reader.integer("credentials.status_ttl_seconds", in: section,
+                                                               key: "status_ttl_seconds", range: 1...86_400) ?? 300
+        configuration.statusListSize = reader.integer("credentials.status_list_size", in: section, key: "status_list_size",
+                                                      range: 131_072...(1 << 23)) ?? 131_072
+        configuration.keyPublishLeadSeconds = reader.integer("credentials.key_publish_lead_seconds", in: section,
+                                                             key: "key_publish_lead_seconds", range: 0...(30 * 86_400)) ?? 300
+        configuration.keyRefreshSeconds = reader.integer("credentials.key_refresh_seconds", in: section,
+                                                         key: "key_refresh_seconds", range: 1...86_400) ?? 30
+        if let ages = reader.mapping("credentials.tenant_max_age_seconds", in: section, allowed: nil) {
+            for (tenant, _) in ages.sorted(by: { $0.key < $1.key }) {
+                if let seconds = reader.integer("credentials.tenant_max_age_seconds.\(tenant)", in: ages, key: tenant,
+                                                range: 60...(366 * 86_400)) {
+                    configuration.tenantMaxAgeSeconds[tenant] = seconds
+                }
+            }
+        }
+        return configuration
     }
 }

@@ -58,7 +58,9 @@ public enum DevCredentials {
     }
 
     /// A key label stem for a region name: `[A-Za-z0-9._-]`, others as `_`.
-    static func label(for region: String) -> String {
+    /// - Parameter region: the region name.
+    /// - Returns: the stem.
+    public static func label(for region: String) -> String {
         let mapped = region.unicodeScalars.map { scalar -> Character in
             let allowed = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
             return allowed ? Character(scalar) : "_"

@@ -90,9 +90,17 @@ public final class HostService: Sendable {
         let services = PluginServices(logSink: PluginLogBridge(logger: logger), secrets: secrets)
         let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
                                          manifests: FileManifestSource())
-        var keyring: SigningKeyring?
+        var issuer: CredentialIssuer?
         if let credentials = configuration.credentials {
-            do { keyring = try SigningKeyring.open(credentials) } catch {
+            let credentialStore = store as? any CredentialStore
+            do {
+                let registry = try SigningKeyRegistry(credentials, store: credentialStore)
+                let status = credentialStore.map {
+                    CredentialStatusService(store: $0, capacity: credentials.statusListSize,
+                                            timeToLiveSeconds: credentials.statusTimeToLiveSeconds, baseURL: credentials.statusBaseURL)
+                }
+                issuer = CredentialIssuer(registry: registry, status: status, tenantMaxAgeSeconds: credentials.tenantMaxAgeSeconds)
+            } catch {
                 client.shutdown()
                 group.shutdown()
                 throw HostServiceError(.configuration, "credentials: \(error)")
@@ -100,8 +108,9 @@ public final class HostService: Sendable {
         }
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
-                                            credentials: keyring.map(CredentialIssuer.init))
-        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring)
+                                            credentials: issuer)
+        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger,
+                          credentials: issuer, statusFetcher: HTTPStatusListFetcher(client: client))
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)
@@ -115,6 +124,7 @@ public final class HostService: Sendable {
                                   group: group, client: client, secrets: secrets,
                                   state: State(configuration: configuration, server: server))
         service.registerGauges()
+        issuer?.status?.setBaseURLIfUnset(service.baseURL)
         service.watchConnectors(configuration.connectorsDirectory)
         logger.info("ready", ["url": .string(service.baseURL), "connectors": .array(registry.servingConnectors().map { .string($0.name) }),
                               "config": .string(configuration.file)])
@@ -176,6 +186,11 @@ public final class HostService: Sendable {
         }
         secrets.replace(with: table)
         pipeline.update(Self.settings(from: new))
+        if let keys = api.credentials?.registry {
+            do { try await keys.refresh() } catch {
+                logger.warn("cannot reload the signing key registry", ["error": .string("\(error)")])
+            }
+        }
         let (retired, connectorsMoved) = state.withLock { state -> (HTTPServer?, Bool) in
             let moved = state.configuration.connectorsDirectory != new.connectorsDirectory
             state.configuration = new

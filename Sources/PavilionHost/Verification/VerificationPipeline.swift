@@ -205,8 +205,9 @@ public final class VerificationPipeline: Sendable {
         var credential: IssuedCredential?
         if status == .completed, let format = request.credentialFormat, let credentials {
             do throws(APIProblem) {
-                credential = try credentials.issue(format, content: try Self.credentialContent(request, claims: claims, id: id,
-                                                                                              manifest: manifest, region: region),
+                credential = try await credentials.issue(format, content: try Self.credentialContent(request, claims: claims, id: id,
+                                                                                                    tenant: tenant, manifest: manifest,
+                                                                                                    region: region),
                                                    now: startedAt)
             } catch {
                 logger.error("cannot issue a credential", ["request_id": .string(requestID), "error": .string(error.detail)])

@@ -107,6 +107,39 @@ enum SQLiteSchema {
             -- (NULL for none: such a record keeps the v1 canonical form).
             ALTER TABLE audit_records ADD COLUMN artifacts TEXT;
             """),
+        SQLiteMigration(version: 3, name: "signing key registry, credential status lists", sql: """
+            CREATE TABLE signing_keys (
+                kid           TEXT PRIMARY KEY NOT NULL,
+                label         TEXT NOT NULL UNIQUE,
+                region        TEXT NOT NULL,
+                alg           TEXT NOT NULL CHECK (alg IN ('ES256', 'ES384', 'EdDSA')),
+                published_at  INTEGER NOT NULL,
+                activates_at  INTEGER NOT NULL,
+                retired_at    INTEGER
+            ) STRICT;
+            CREATE INDEX signing_keys_region ON signing_keys(region, alg);
+
+            CREATE TABLE status_lists (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                region      TEXT NOT NULL,
+                capacity    INTEGER NOT NULL CHECK (capacity >= 16384),
+                allocated   INTEGER NOT NULL DEFAULT 0,
+                created_at  INTEGER NOT NULL,
+                updated_at  INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX status_lists_region ON status_lists(region, id);
+
+            CREATE TABLE credential_statuses (
+                verification_id  TEXT PRIMARY KEY NOT NULL,
+                tenant_id        TEXT NOT NULL,
+                list_id          INTEGER NOT NULL REFERENCES status_lists(id),
+                idx              INTEGER NOT NULL CHECK (idx >= 0),
+                status           TEXT NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked')),
+                updated_at       INTEGER NOT NULL,
+                UNIQUE (list_id, idx)
+            ) STRICT;
+            CREATE INDEX credential_statuses_set ON credential_statuses(list_id) WHERE status != 'valid';
+            """),
     ]
 
     /// The highest schema version this code knows.

@@ -4,8 +4,10 @@ import PavilionStore
 
 /// `pavilion keys create|list|revoke`: API keys in the data directory's store.
 /// A key's token is printed once, by `create`; the store keeps its hash only.
+/// With `--signing`, and for `rotate` and `retire`: credential signing keys
+/// (see `KeysCommand+Signing.swift`).
 enum KeysCommand {
-    static let usage = "keys create (--tenant ID | --admin) [--label L] | list [--tenant ID] | revoke KEY_ID"
+    static let usage = "keys create (--tenant ID | --admin) [--label L] | list [--tenant ID] | revoke KEY_ID | " + signingUsage
     /// The label of a key created without `--label`.
     static let defaultLabel = "cli"
 
@@ -13,11 +15,14 @@ enum KeysCommand {
         guard let sub = words.first else { throw UsageError("keys needs a subcommand: \(usage)") }
         let rest = words.dropFirst()
         return try OperatorCommand.guarded {
+            let signing = rest.contains("--signing")
             switch sub {
-            case "create": return try create(rest)
-            case "list": return try list(rest)
+            case "create": return signing ? try signingCreate(rest, rotate: false) : try create(rest)
+            case "list": return signing ? try signingList(rest) : try list(rest)
             case "revoke": return try revoke(rest)
-            default: throw UsageError("unknown keys subcommand '\(sub)' (create, list, revoke)")
+            case "rotate": return try signingCreate(rest, rotate: true)
+            case "retire": return try signingRetire(rest)
+            default: throw UsageError("unknown keys subcommand '\(sub)' (create, list, revoke, rotate, retire)")
             }
         }
     }

@@ -7,44 +7,6 @@ import XCTest
 /// command works as printed, dev.json's examples work, and a second start
 /// reuses the same data and keys.
 final class DevModeTests: XCTestCase {
-    /// A running `serve --dev`, with what it printed so far.
-    private final class DevServer: @unchecked Sendable {
-        let process = Process()
-        private let lock = NSLock()
-        private var out = Data()
-
-        init(data: URL, connectors: URL) throws {
-            process.executableURL = TestEnvironment.pavilionBinary
-            process.arguments = ["serve", "--dev", "--data", data.path, "--connectors", connectors.path, "--port", "0"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let chunk = handle.availableData
-                self?.lock.withLock { self?.out.append(chunk) }
-            }
-            try process.run()
-        }
-
-        var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
-
-        /// Wait (bounded) until the curl example has been printed.
-        func waitUntilReady(timeout: TimeInterval = 60) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline, process.isRunning {
-                if stdout.contains("/v1/verifications\n") { return true }
-                RunLoop.current.run(until: Date().addingTimeInterval(0.05))
-            }
-            return false
-        }
-
-        func stop() -> Int32 {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-    }
-
     func testPrintedCurlCommandWorksAsPrintedAndASecondStartReusesTheData() throws {
         let workspace = try Workspace.shipped()
         defer { workspace.remove() }

@@ -88,4 +88,54 @@ final class CredentialsConfigurationTests: XCTestCase {
             """)
         XCTAssertTrue(found.joined().contains("exactly one of software, pkcs11"), "\(found)")
     }
+
+    func testStatusKeyLifecycleAndTenantMaximumAgeSettings() throws {
+        let config = try parse("""
+            credentials:
+              issuer: https://issuer.example
+              keys: { software: { directory: keys, master_key_file: master.key } }
+              regions: { eu-west: { es256: eu-es256 } }
+              status_base_url: https://status.example/
+              status_ttl_seconds: 60
+              status_list_size: 262144
+              key_publish_lead_seconds: 600
+              key_refresh_seconds: 5
+              tenant_max_age_seconds: { acme: 3600, clinic: 600 }
+            """)
+        let credentials = try XCTUnwrap(config.credentials)
+        XCTAssertEqual(credentials.statusBaseURL, "https://status.example")
+        XCTAssertEqual(credentials.statusTimeToLiveSeconds, 60)
+        XCTAssertEqual(credentials.statusListSize, 262_144)
+        XCTAssertEqual(credentials.keyPublishLeadSeconds, 600)
+        XCTAssertEqual(credentials.keyRefreshSeconds, 5)
+        XCTAssertEqual(credentials.tenantMaxAgeSeconds, ["acme": 3600, "clinic": 600])
+        let defaults = try XCTUnwrap(try parse("""
+            credentials:
+              issuer: https://issuer.example
+              keys: { software: { directory: keys, master_key_file: master.key } }
+              regions: { eu-west: { es256: eu-es256 } }
+            """).credentials)
+        XCTAssertNil(defaults.statusBaseURL)
+        XCTAssertEqual(defaults.statusTimeToLiveSeconds, 300)
+        XCTAssertEqual(defaults.statusListSize, 131_072)
+        XCTAssertEqual(defaults.keyPublishLeadSeconds, 300)
+    }
+
+    func testBadStatusAndLifecycleSettingsAreRefusedWithTheirPosition() throws {
+        let base = """
+            credentials:
+              issuer: https://issuer.example
+              keys: { software: { directory: keys, master_key_file: master.key } }
+              regions: { eu-west: { es256: eu-es256 } }
+
+            """
+        for (line, expected) in [("  status_base_url: ftp://x", "status_base_url"), ("  status_list_size: 1000", "status_list_size"),
+                                 ("  status_ttl_seconds: 0", "status_ttl_seconds"),
+                                 ("  key_publish_lead_seconds: -1", "key_publish_lead_seconds"),
+                                 ("  tenant_max_age_seconds: { acme: 5 }", "tenant_max_age_seconds.acme"),
+                                 ("  tenant_max_age_seconds: 7", "tenant_max_age_seconds")] {
+            let found = try problems(base + line + "\n")
+            XCTAssertTrue(found.contains { $0.contains(expected) && $0.contains("pavilion.yaml:") }, "\(line): \(found)")
+        }
+    }
 }

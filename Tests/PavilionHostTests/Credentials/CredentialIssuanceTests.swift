@@ -98,7 +98,7 @@ final class CredentialIssuanceTests: XCTestCase {
             XCTAssertEqual(verified.vct, CredentialIssuer.vct)
             XCTAssertEqual(verified.sdJWT.disclosurePaths.map(\.description), ["echo"])
             XCTAssertEqual(verified.sdJWT.processedPayload["echo"], true)
-            let personal = Set(verified.sdJWT.processedPayload.keys).subtracting(["iss", "vct", "iat", "exp", "pavilion_evidence"])
+            let personal = Set(verified.sdJWT.processedPayload.keys).subtracting(["iss", "vct", "iat", "exp", "pavilion_evidence", "status"])
             XCTAssertEqual(personal, ["echo"])
         }
     }

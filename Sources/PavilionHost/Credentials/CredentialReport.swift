@@ -1,21 +1,38 @@
 import PavilionCore
 
-/// The JSON report of `pavilion credential verify`: the format found and
-/// each check with its outcome. A check is passed (`true`), failed
-/// (`false`, with the reason) or not checked (`null`, with why).
-struct CredentialReport {
-    struct Check {
-        var name: String
-        var passed: Bool?
-        var reason: String
+/// The JSON report of `pavilion credential verify` and
+/// `POST /v1/credentials/verify`: the format found and each check with its
+/// outcome. A check is passed (`true`), failed (`false`, with the reason)
+/// or not checked (`null`, with why). `status` says what the status list
+/// said: `valid`, `revoked`, `suspended`, `other`, `undetermined` (the list
+/// could not be read, verified or was stale — never reported as revoked),
+/// `none` (no status entry) or `not_checked`.
+public struct CredentialReport: Sendable {
+    /// One check.
+    public struct Check: Sendable {
+        /// Its name (`signature`, `status`, …).
+        public var name: String
+        /// Passed, failed, or nil for not checked.
+        public var passed: Bool?
+        /// Why.
+        public var reason: String
     }
 
-    var format: String?
-    var checks: [Check] = []
+    /// The format detected.
+    public var format: String?
+    /// The checks in the order made.
+    public var checks: [Check] = []
+    /// The status result's name (see the type's summary).
+    public var status = "not_checked"
 
-    /// Valid when at least the signature passed and no check failed.
-    var isValid: Bool {
+    /// An empty report.
+    public init() {}
+
+    /// Valid when the signature passed, no check failed and the status was
+    /// not undetermined.
+    public var isValid: Bool {
         checks.contains { $0.name == "signature" && $0.passed == true } && !checks.contains { $0.passed == false }
+            && status != "undetermined"
     }
 
     mutating func pass(_ name: String, _ reason: String = "ok") { checks.append(Check(name: name, passed: true, reason: reason)) }
@@ -38,10 +55,12 @@ struct CredentialReport {
         }
     }
 
-    var json: JSONValue {
+    /// `{valid, format, status, checks: [{name, passed, reason}]}`.
+    public var json: JSONValue {
         .object([
             "valid": .bool(isValid),
             "format": format.map(JSONValue.string) ?? .null,
+            "status": .string(status),
             "checks": .array(checks.map { check in
                 .object(["name": .string(check.name), "passed": check.passed.map(JSONValue.bool) ?? .null,
                          "reason": .string(check.reason)])
