@@ -139,7 +139,7 @@ extension HostAPI {
         }
         let fetcher = HostStatusListFetcher(status: credentials?.status, keyring: keyring, remote: statusFetcher)
         let verifier = CredentialVerifier(trusted: trusted, clock: FixedCredentialClock(Date()), statusFetcher: fetcher,
-                                          keyBinding: binding, maximumAge: maximumAge)
+                                          keyBinding: binding, maximumAge: maximumAge, didWebFetcher: didWebFetcher)
         return Self.json(200, await verifier.verify(text).json)
     }
 }

@@ -43,6 +43,7 @@ public final class HostAPI: Sendable {
     let credentials: CredentialIssuer?
     /// Fetches other issuers' status lists for `POST /v1/credentials/verify`.
     let statusFetcher: (any StatusListFetcher)?
+    let didWebFetcher: (any DIDWebFetcher)?
 
     /// - Parameters:
     ///   - store: tenants, keys, verifications, audit.
@@ -53,9 +54,11 @@ public final class HostAPI: Sendable {
     ///   - keyring: fixed credential signing keys, published as a JWKS (when `credentials` has none); `nil` when the host issues no credentials.
     ///   - credentials: the issuer with its key registry and status lists.
     ///   - statusFetcher: fetches other issuers' status lists for `POST /v1/credentials/verify`.
+    ///   - didWebFetcher: fetches did:web documents for `POST /v1/credentials/verify`.
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
                 logger: Logger, keyring: SigningKeyring? = nil, credentials: CredentialIssuer? = nil,
-                statusFetcher: (any StatusListFetcher)? = nil) {
+                statusFetcher: (any StatusListFetcher)? = nil, didWebFetcher: (any DIDWebFetcher)? = nil) {
+        self.didWebFetcher = didWebFetcher
         defaultKeyring = keyring
         self.credentials = credentials
         self.statusFetcher = statusFetcher

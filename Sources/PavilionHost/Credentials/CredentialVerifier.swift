@@ -22,16 +22,23 @@ public struct CredentialVerifier: Sendable {
     public var keyBinding: KeyBindingExpectation?
     /// The oldest `iat` accepted (the relying party's maximum age), in seconds.
     public var maximumAge: TimeInterval?
+    /// Fetches did:web documents; `nil` leaves did:web unresolvable.
+    public var didWebFetcher: (any DIDWebFetcher)?
 
     /// - Parameters: the fields above.
     public init(trusted: [JWK]?, clock: FixedCredentialClock, statusFetcher: (any StatusListFetcher)? = nil,
-                keyBinding: KeyBindingExpectation? = nil, maximumAge: TimeInterval? = nil) {
+                keyBinding: KeyBindingExpectation? = nil, maximumAge: TimeInterval? = nil,
+                didWebFetcher: (any DIDWebFetcher)? = nil) {
+        self.didWebFetcher = didWebFetcher
         self.trusted = trusted
         self.clock = clock
         self.statusFetcher = statusFetcher
         self.keyBinding = keyBinding
         self.maximumAge = maximumAge
     }
+
+    /// Resolves the DIDs credentials name: did:key, did:jwk, and did:web through ``didWebFetcher``.
+    var resolver: DIDResolver { DIDResolver(webFetcher: didWebFetcher) }
 
     /// Detect the format and run its checks.
     /// - Parameter text: the credential: a compact JWS, an SD-JWT, or JSON with a Data Integrity proof.
@@ -86,7 +93,7 @@ public struct CredentialVerifier: Sendable {
                 }
                 verified = try VCJWT.verify(token, key: key, validator: validator, clock: clock)
             } else if let kid, kid.hasPrefix("did:") {
-                verified = try await VCJWT.verify(token, resolver: DIDResolver(), validator: validator, clock: clock)
+                verified = try await VCJWT.verify(token, resolver: resolver, validator: validator, clock: clock)
             } else {
                 report.outcome(order, failed: "signature", reason: "no key to check with: give the issuer's JWK Set (--trust FILE, or \"trust\" in the API)")
                 return
@@ -163,7 +170,7 @@ public struct CredentialVerifier: Sendable {
         let order = ["keyResolution", "trust", "signature", "dataModel", "validityPeriod"]
         let method = document["proof"]?["verificationMethod"]?.stringValue ?? ""
         let key: JWK
-        do { key = try await DIDResolver().verificationMethod(method, for: .assertionMethod).publicKey } catch {
+        do { key = try await resolver.verificationMethod(method, for: .assertionMethod).publicKey } catch {
             report.outcome(order, failed: "keyResolution", reason: "\(method.isEmpty ? "the proof names no verificationMethod" : method): \(error)")
             return
         }

@@ -28,21 +28,54 @@ public struct HTTPStatusListFetcher: StatusListFetcher {
 
     /// - Throws: ``FetchError`` for a URI that is not http(s), a transport failure or a status other than 200.
     public func fetch(_ uri: String) async throws -> FetchedStatusList {
+        let response = try await Self.get(uri, accept: "application/statuslist+jwt, application/vc+jwt", client: client,
+                                          timeout: timeout)
+        return FetchedStatusList(body: response.body, contentType: response.headers["content-type"])
+    }
+
+    /// `GET uri` (fragment dropped) over `client`; a 200 response or a ``FetchError``.
+    static func get(_ uri: String, accept: String, client: HTTPClient, timeout: Duration) async throws(FetchError) -> HTTPClientResponse {
         var text = Substring(uri)
         if let hash = text.firstIndex(of: "#") { text = text[..<hash] }
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
+            throw FetchError(description: "\(uri) is not an http(s) URL")
+        }
         let authorityEnd = text.dropFirst(text.hasPrefix("https://") ? 8 : 7).firstIndex(of: "/") ?? text.endIndex
         guard let base = EndpointURL(String(text[..<authorityEnd])) else {
             throw FetchError(description: "\(uri) is not an http(s) URL")
         }
         let target = authorityEnd == text.endIndex ? "/" : String(text[authorityEnd...])
-        let request = HTTPClientRequest(method: "GET", target: target,
-                                        headers: ["accept": "application/statuslist+jwt, application/vc+jwt"])
+        let request = HTTPClientRequest(method: "GET", target: target, headers: ["accept": accept])
         let response: HTTPClientResponse
         do { response = try await client.send(request, to: base.endpoint, deadline: .now + timeout) } catch {
             throw FetchError(description: "GET \(uri): \(error)")
         }
         guard response.status == 200 else { throw FetchError(description: "GET \(uri) answered \(response.status)") }
-        return FetchedStatusList(body: response.body, contentType: response.headers["content-type"])
+        return response
+    }
+}
+
+/// Fetches did:web documents over the host's HTTP client (TLS verified
+/// against the client's trust roots, a 5-second deadline, 200 only, no
+/// redirects, the client's response size limit). Used by
+/// `POST /v1/credentials/verify` and `pavilion credential verify` to resolve
+/// issuers and holders named by `did:web`.
+public struct HTTPDIDWebFetcher: DIDWebFetcher {
+    private let client: HTTPClient
+    private let timeout: Duration
+
+    /// - Parameters:
+    ///   - client: the HTTP client.
+    ///   - timeout: how long one fetch may take.
+    public init(client: HTTPClient, timeout: Duration = .seconds(5)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// - Throws: ``HTTPStatusListFetcher/FetchError`` for a transport failure or a status other than 200.
+    public func fetch(_ url: String) async throws -> [UInt8] {
+        try await HTTPStatusListFetcher.get(url, accept: "application/did+json, application/json", client: client,
+                                            timeout: timeout).body
     }
 }
 

@@ -110,7 +110,8 @@ public final class HostService: Sendable {
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
                                             credentials: issuer)
         let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger,
-                          credentials: issuer, statusFetcher: HTTPStatusListFetcher(client: client))
+                          credentials: issuer, statusFetcher: HTTPStatusListFetcher(client: client),
+                          didWebFetcher: HTTPDIDWebFetcher(client: client))
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)

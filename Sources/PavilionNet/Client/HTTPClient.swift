@@ -64,7 +64,8 @@ public final class HTTPClient: Sendable {
                 }
             } else {
                 let addresses: [SocketAddress]
-                do { addresses = try Sys.resolve(host: endpoint.host, port: endpoint.port) } catch {
+                let host = core.addressOverrides[endpoint.host] ?? endpoint.host
+                do { addresses = try Sys.resolve(host: host, port: endpoint.port) } catch {
                     throw HTTPClientError(.system, error.description)
                 }
                 guard let address = addresses.first else { throw HTTPClientError(.system, "\(endpoint.host) has no address") }
@@ -147,9 +148,11 @@ final class ClientCore: Sendable {
     let connectTimeout: UInt64
     let idleTimeout: UInt64
     let maxResponseBytes: Int
+    let addressOverrides: [String: String]
 
     init(configuration: HTTPClientConfiguration, tlsContext: TLSContext?) {
         self.tlsContext = tlsContext
+        addressOverrides = configuration.addressOverrides
         pool = IdleConnectionPool(maxIdlePerEndpoint: configuration.maxIdlePerEndpoint)
         connectTimeout = configuration.connectTimeout.nanoseconds
         idleTimeout = configuration.idleTimeout.nanoseconds

@@ -115,10 +115,16 @@ public struct HTTPClientConfiguration: Sendable {
     public var maxIdlePerEndpoint: Int
     /// How long an idle connection is kept. Default 30 s.
     public var idleTimeout: Duration
+    /// Host name → the IP address to connect to instead of asking DNS, as
+    /// curl's `--resolve`: the name is still the one sent in SNI and checked
+    /// against the certificate. For egress pinning and split-horizon names.
+    public var addressOverrides: [String: String]
 
     /// - Parameters: the fields above, with their defaults.
     public init(tls: TLSConfiguration = .client(), connectTimeout: Duration = .seconds(5),
-                maxResponseBytes: Int = 4 * 1024 * 1024, maxIdlePerEndpoint: Int = 16, idleTimeout: Duration = .seconds(30)) {
+                maxResponseBytes: Int = 4 * 1024 * 1024, maxIdlePerEndpoint: Int = 16, idleTimeout: Duration = .seconds(30),
+                addressOverrides: [String: String] = [:]) {
+        self.addressOverrides = addressOverrides
         self.tls = tls
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes

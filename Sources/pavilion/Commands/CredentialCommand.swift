@@ -66,7 +66,7 @@ enum CredentialCommand {
         defer { client.shutdown() }
         let verifier = CredentialVerifier(trusted: trusted, clock: FixedCredentialClock(clock),
                                           statusFetcher: HTTPStatusListFetcher(client: client), keyBinding: binding,
-                                          maximumAge: maximumAge)
+                                          maximumAge: maximumAge, didWebFetcher: HTTPDIDWebFetcher(client: client))
         let report = try Blocking.run { await verifier.verify(text) }
         Output.out(report.json.prettySerialized)
         return report.isValid ? 0 : 1
