@@ -41,7 +41,7 @@ enum Pavilion {
                                                 run a DP simulator; prints {"simulator":…,"url":…}
           privacy receipt verify FILE [--key FILE] [--json]
                                                 check a privacy receipt bundle offline (signature, inclusion, tree head)
-          credential verify [--trust JWKS] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
+          credential verify [--trust JWKS] [--trust-anchors PEM] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
                                                 JSON report of each check; exit 0 valid, 1 invalid
           version                               print the version and the ABI version

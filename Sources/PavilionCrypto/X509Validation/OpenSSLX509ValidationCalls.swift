@@ -50,6 +50,13 @@ enum OpenSSLX509Validation {
         return out
     }
 
+    /// The certificate's public key as DER SubjectPublicKeyInfo.
+    static func subjectPublicKeyInfo(_ cert: OpaquePointer) throws(CryptoError) -> [UInt8] {
+        ERR_clear_error()
+        guard let key = X509_get0_pubkey(cert) else { throw OpenSSL.fail("X509_get0_pubkey") }
+        return try OpenSSLKey.subjectPublicKeyInfo(key)
+    }
+
     /// The subject (or issuer) name in RFC 2253 form.
     static func name(_ cert: OpaquePointer, issuer: Bool) -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { return "" }

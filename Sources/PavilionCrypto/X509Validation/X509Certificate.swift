@@ -25,6 +25,12 @@ public struct X509Certificate: Sendable, Equatable {
     /// - Throws: ``CryptoError`` when OpenSSL fails.
     public func pemRepresentation() throws(CryptoError) -> String { try handle.pem() }
 
+    /// The certificate's public key as DER SubjectPublicKeyInfo, to build a key from
+    /// (``ECPublicKey/init(derRepresentation:)``, ``RSAPublicKey/init(derRepresentation:)``).
+    public func subjectPublicKeyInfo() throws(CryptoError) -> [UInt8] {
+        try OpenSSLX509Validation.subjectPublicKeyInfo(handle.pointer)
+    }
+
     /// The subject in RFC 2253 form, e.g. `CN=Pavilion test CA`.
     public var subject: String { OpenSSLX509Validation.name(handle.pointer, issuer: false) }
     /// The issuer in RFC 2253 form.
@@ -36,6 +42,23 @@ public struct X509Certificate: Sendable, Equatable {
     /// - Returns: the certificates in the same order.
     /// - Throws: ``CryptoError`` (call `x5c`) for an empty array or text that
     ///   is not base64, or `d2i_X509` for bytes that are not one certificate.
+    /// Every certificate of a PEM bundle, in order.
+    /// - Throws: ``CryptoError`` when a block does not parse or there is none.
+    public static func bundle(pem text: String) throws(CryptoError) -> [X509Certificate] {
+        let begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----"
+        var out: [X509Certificate] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: begin) {
+            guard let stop = rest.range(of: end, range: start.upperBound..<rest.endIndex) else {
+                throw CryptoError(call: "PEM", reason: "certificate \(out.count + 1) has no END line")
+            }
+            out.append(try X509Certificate(pemRepresentation: String(rest[start.lowerBound..<stop.upperBound]) + "\n"))
+            rest = rest[stop.upperBound...]
+        }
+        guard !out.isEmpty else { throw CryptoError(call: "PEM", reason: "no CERTIFICATE block") }
+        return out
+    }
+
     public static func chain(x5c: [String]) throws(CryptoError) -> [X509Certificate] {
         guard !x5c.isEmpty else { throw CryptoError(call: "x5c", reason: "the x5c array is empty") }
         var out: [X509Certificate] = []

@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCore
 import PavilionCredentials
+import PavilionCrypto
 import PavilionNet
 import PavilionStore
 
@@ -108,7 +109,7 @@ extension HostAPI {
             throw APIProblem.invalidJSON("the body is not JSON: \(error)")
         }
         guard let members = body.objectValue else { throw APIProblem.invalidRequest("the body must be a JSON object") }
-        let known: Set<String> = ["credential", "trust", "nonce", "audience", "max_age_seconds"]
+        let known: Set<String> = ["credential", "trust", "trust_anchors", "nonce", "audience", "max_age_seconds"]
         if let extra = members.keys.sorted().first(where: { !known.contains($0) }) {
             throw APIProblem.invalidRequest("unknown member \"\(Tokens.printable(extra))\"")
         }
@@ -125,6 +126,13 @@ extension HostAPI {
                 throw APIProblem.invalidRequest("\"trust\" must be a JWK Set: \(error.reason)")
             }
         }
+        var anchors: X509ChainValidator?
+        if let value = members["trust_anchors"] {
+            guard case .string(let pem) = value else { throw APIProblem.invalidRequest("\"trust_anchors\" must be a PEM certificate bundle (a string)") }
+            do { anchors = X509ChainValidator(anchors: try X509Certificate.bundle(pem: pem)) } catch {
+                throw APIProblem.invalidRequest("\"trust_anchors\" is not a PEM certificate bundle: \(error.reason)")
+            }
+        }
         var binding: KeyBindingExpectation?
         switch (members["nonce"], members["audience"]) {
         case (nil, nil): break
@@ -139,7 +147,8 @@ extension HostAPI {
         }
         let fetcher = HostStatusListFetcher(status: credentials?.status, keyring: keyring, remote: statusFetcher)
         let verifier = CredentialVerifier(trusted: trusted, clock: FixedCredentialClock(Date()), statusFetcher: fetcher,
-                                          keyBinding: binding, maximumAge: maximumAge, didWebFetcher: didWebFetcher)
+                                          keyBinding: binding, maximumAge: maximumAge, didWebFetcher: didWebFetcher,
+                                          x5cAnchors: anchors)
         return Self.json(200, await verifier.verify(text).json)
     }
 }

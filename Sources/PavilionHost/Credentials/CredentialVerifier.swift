@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCore
 import PavilionCredentials
+import PavilionCrypto
 
 /// The checks behind `pavilion credential verify` and
 /// `POST /v1/credentials/verify`, per format: one implementation for the
@@ -24,12 +25,15 @@ public struct CredentialVerifier: Sendable {
     public var maximumAge: TimeInterval?
     /// Fetches did:web documents; `nil` leaves did:web unresolvable.
     public var didWebFetcher: (any DIDWebFetcher)?
+    /// Trust anchors for `x5c` chains in JWS headers; `nil` ignores `x5c`.
+    public var x5cAnchors: X509ChainValidator?
 
     /// - Parameters: the fields above.
     public init(trusted: [JWK]?, clock: FixedCredentialClock, statusFetcher: (any StatusListFetcher)? = nil,
                 keyBinding: KeyBindingExpectation? = nil, maximumAge: TimeInterval? = nil,
-                didWebFetcher: (any DIDWebFetcher)? = nil) {
+                didWebFetcher: (any DIDWebFetcher)? = nil, x5cAnchors: X509ChainValidator? = nil) {
         self.didWebFetcher = didWebFetcher
+        self.x5cAnchors = x5cAnchors
         self.trusted = trusted
         self.clock = clock
         self.statusFetcher = statusFetcher
@@ -85,7 +89,10 @@ public struct CredentialVerifier: Sendable {
         let validator = JWTClaimsValidator(maximumAge: maximumAge)
         do {
             let verified: VerifiedCredential
-            if let trusted {
+            if let chained = x5cKey(header, order: order, into: &report) {
+                guard let key = chained else { return }
+                verified = try VCJWT.verify(token, key: key, validator: validator, clock: clock)
+            } else if let trusted {
                 let candidates = kid.map { kid in trusted.filter { $0.keyID == kid } } ?? trusted
                 guard let key = candidates.first else {
                     report.outcome(order, failed: "signature", reason: "no trusted key has kid \(kid ?? "(none)")")
@@ -106,11 +113,38 @@ public struct CredentialVerifier: Sendable {
         }
     }
 
+    /// The key of a header's `x5c` chain validated to ``x5cAnchors``: `nil`
+    /// when there is no chain to use (no `x5c`, or no anchors configured),
+    /// `.some(nil)` when the chain fails (the report says why), else the leaf's key.
+    private func x5cKey(_ header: [String: JSONValue], order: [String], into report: inout CredentialReport) -> JWK?? {
+        guard let anchors = x5cAnchors, let value = header["x5c"] else { return nil }
+        guard let chain = value.arrayValue?.compactMap(\.stringValue), chain.count == value.arrayValue?.count, !chain.isEmpty else {
+            report.outcome(order, failed: "signature", reason: "x5c: not a non-empty array of base64 certificates")
+            return .some(nil)
+        }
+        do {
+            let validated = try anchors.validate(x5c: chain, at: clock.now)
+            guard let leaf = validated.first else { throw X509ValidationError(.other, call: "x5c", reason: "empty chain") }
+            return .some(try JWK(certificate: leaf))
+        } catch let error as X509ValidationError {
+            report.outcome(order, failed: "signature", reason: "x5c chain: \(error.code.rawValue): \(error.reason)")
+        } catch {
+            report.outcome(order, failed: "signature", reason: "x5c chain: \(error)")
+        }
+        return .some(nil)
+    }
+
     // MARK: dc+sd-jwt
 
     private func verifySDJWT(_ text: String, into report: inout CredentialReport) async {
         let order = ["signature", "disclosures", "dataModel", "validityPeriod"]
-        guard let trusted else {
+        var issuerKeys = trusted
+        let issuerJWT = String(text.prefix { $0 != "~" })
+        if let header = try? JWS.unverifiedHeader(ofCompact: issuerJWT), let chained = x5cKey(header, order: order, into: &report) {
+            guard let key = chained else { return }
+            issuerKeys = [key]
+        }
+        guard let trusted = issuerKeys else {
             report.outcome(order, failed: "signature", reason: "no key to check with: give the issuer's JWK Set (--trust FILE, or \"trust\" in the API)")
             return
         }

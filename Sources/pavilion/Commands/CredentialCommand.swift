@@ -5,11 +5,11 @@ import PavilionCrypto
 import PavilionHost
 import PavilionNet
 
-/// `pavilion credential verify [--trust FILE] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-`:
+/// `pavilion credential verify [--trust FILE] [--trust-anchors PEM] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-`:
 /// detect the credential's format (a `vc+jwt` compact JWS, a `dc+sd-jwt`
 /// SD-JWT VC, or a JSON credential with a Data Integrity `proof`), check its
-/// signature with a key from the `--trust` JWK Set (or, for Data Integrity,
-/// the proof's did:key), its data model, validity period, freshness, key
+/// signature with a key from the `x5c` chain validated to `--trust-anchors`,
+/// the `--trust` JWK Set, or a DID (did:key, did:jwk, did:web), its data model, validity period, freshness, key
 /// binding and status (the status list fetched over HTTP), and print a JSON
 /// report naming each check. Exit 0 when valid, 1 when not, 2 for a usage
 /// error. The checks are PavilionHost's ``CredentialVerifier``, the same
@@ -19,7 +19,8 @@ enum CredentialCommand {
         guard words.first == "verify" else {
             throw UsageError(words.first.map { "unknown credential subcommand '\($0)' (verify)" } ?? "credential needs a subcommand: verify")
         }
-        let args = try Arguments(words.dropFirst(), options: ["trust", "now", "nonce", "audience", "max-age", "ca-file"])
+        let args = try Arguments(words.dropFirst(), options: ["trust", "now", "nonce", "audience", "max-age", "ca-file",
+                                                                       "trust-anchors"])
         guard args.positional.count == 1, let input = args.positional.first else {
             throw UsageError("credential verify takes one FILE (or - for stdin)")
         }
@@ -33,6 +34,13 @@ enum CredentialCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read the --trust file \(path)") }
             do { trusted = try JWKSet(parsing: String(decoding: data, as: UTF8.self)).keys } catch {
                 throw UsageError("--trust \(path) is not a JWK Set: \(error.reason)")
+            }
+        }
+        var anchors: X509ChainValidator?
+        if let path = args.option("trust-anchors") {
+            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read the --trust-anchors file \(path)") }
+            do { anchors = X509ChainValidator(anchors: try X509Certificate.bundle(pem: String(decoding: data, as: UTF8.self))) } catch {
+                throw UsageError("--trust-anchors \(path) is not a PEM certificate bundle: \(error.reason)")
             }
         }
         var binding: KeyBindingExpectation?
@@ -66,7 +74,8 @@ enum CredentialCommand {
         defer { client.shutdown() }
         let verifier = CredentialVerifier(trusted: trusted, clock: FixedCredentialClock(clock),
                                           statusFetcher: HTTPStatusListFetcher(client: client), keyBinding: binding,
-                                          maximumAge: maximumAge, didWebFetcher: HTTPDIDWebFetcher(client: client))
+                                          maximumAge: maximumAge, didWebFetcher: HTTPDIDWebFetcher(client: client),
+                                          x5cAnchors: anchors)
         let report = try Blocking.run { await verifier.verify(text) }
         Output.out(report.json.prettySerialized)
         return report.isValid ? 0 : 1

@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCore
 import PavilionCredentials
+import PavilionCrypto
 import PavilionHSM
 import PavilionTestSupport
 import XCTest
@@ -65,6 +66,50 @@ final class CredentialCommandTests: XCTestCase {
         XCTAssertEqual(check(r.report, "validityPeriod")?["passed"], true)
         XCTAssertEqual(check(r.report, "status")?["passed"], .null)
         XCTAssertEqual(check(r.report, "status")?["reason"], "not checked (no status entry)")
+    }
+
+    /// A vc+jwt whose header carries an x5c chain: leaf (its key signs) then the CA.
+    private func x5cCredential(leafCA ca: CertificateAuthority) throws -> String {
+        let leaf = try ca.issueLeaf(commonName: "issuer.example", dnsNames: ["issuer.example"], ipAddresses: [], validityDays: 1)
+        let key = try ECPrivateKey(pemRepresentation: leaf.privateKeyPEM)
+        let chain = try [leaf.certificatePEM, ca.certificatePEM].map { pem in
+            JSONValue.string(Data(try X509Certificate(pemRepresentation: pem).derRepresentation()).base64EncodedString())
+        }
+        let signer = try JWKSigner(key: JWK(.ec(key.publicKey, key)), algorithm: .es256)
+        return try JWS.signCompact(payload: JSONValue.object(try credential().json).serializedBytes, signer: signer,
+                                   header: ["typ": "vc+jwt", "x5c": .array(chain)])
+    }
+
+    func testX5CChainToTheTrustAnchorsVerifiesAndOthersAreRefusedWithTheReason() throws {
+        let ca = try CertificateAuthority.generate(commonName: "Pavilion x5c test CA", validityDays: 2)
+        let other = try CertificateAuthority.generate(commonName: "Some other CA", validityDays: 2)
+        let anchors = try write(ca.certificatePEM, "anchors.pem")
+        let otherAnchors = try write(other.certificatePEM, "other-anchors.pem")
+        let token = try x5cCredential(leafCA: ca)
+        let path = try write(token)
+
+        let good = try verify(["--trust-anchors", anchors, path])
+        XCTAssertEqual(good.status, 0, "\(String(describing: good.report)) \(good.stderr)")
+        XCTAssertEqual(check(good.report, "signature")?["passed"], true)
+
+        let untrusted = try verify(["--trust-anchors", otherAnchors, path])
+        XCTAssertEqual(untrusted.status, 1)
+        XCTAssertEqual(failed(untrusted.report), ["signature"])
+        XCTAssertTrue(check(untrusted.report, "signature")?["reason"]?.stringValue?.contains("x5c chain") == true,
+                      "\(String(describing: untrusted.report))")
+
+        // A broken chain: an x5c element that is not a certificate.
+        var parts = token.split(separator: ".").map(String.init)
+        var header = try JWS.unverifiedHeader(ofCompact: token)
+        header["x5c"] = ["not base64 at all!"]
+        parts[0] = PavilionCredentials.Base64URL.encode(JSONValue.object(header).serializedBytes)
+        let broken = try verify(["--trust-anchors", anchors, try write(parts.joined(separator: "."), "broken.txt")])
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertEqual(failed(broken.report), ["signature"])
+
+        let notPEM = try verify(["--trust-anchors", try write("hello", "bad.pem"), path])
+        XCTAssertEqual(notPEM.status, 2, notPEM.stderr)
+        XCTAssertTrue(notPEM.stderr.contains("--trust-anchors"), notPEM.stderr)
     }
 
     func testTamperedVCJWTFailsNamingSignature() throws {
