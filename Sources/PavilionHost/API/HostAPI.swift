@@ -253,6 +253,7 @@ public final class HostAPI: Sendable {
         let outcome = try await pipeline.run(parsed, caller: caller, requestID: requestID,
                                              trace: TraceContext.continuing(request.headers["traceparent"]))
         context.connector = outcome.connector
+        if let recipient = parsed.encryptTo { return try Self.encryptedAnswer(outcome.json, to: recipient) }
         return Self.json(200, outcome.json)
     }
 

@@ -20,11 +20,14 @@ public struct VerificationRequest: Sendable, Hashable {
     public var subjectDID: String?
     /// The holder's public JWK for SD-JWT key binding, if given.
     public var holderJWK: JSONValue?
+    /// The relying party's EC public JWK to encrypt the answer to (JWE), if given.
+    public var encryptTo: JSONValue?
 
     /// - Parameters: the fields above.
     public init(connector: String?, claims: [String], subject: JSONValue, purpose: String, lawfulBasis: String?,
                 jurisdiction: ResidencyZone, credentialFormat: CredentialFormat? = nil, subjectDID: String? = nil,
-                holderJWK: JSONValue? = nil) {
+                holderJWK: JSONValue? = nil, encryptTo: JSONValue? = nil) {
+        self.encryptTo = encryptTo
         self.credentialFormat = credentialFormat
         self.subjectDID = subjectDID
         self.holderJWK = holderJWK
@@ -55,7 +58,7 @@ public struct VerificationRequest: Sendable, Hashable {
             throw .invalidRequest("the body must be a JSON object, not \(value.typeName)")
         }
         let known: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction",
-                                  "credential_format", "subject_did", "holder_jwk"]
+                                  "credential_format", "subject_did", "holder_jwk", "encrypt_to"]
         if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalidRequest("unknown member \"\(Tokens.printable(unknown))\"")
         }
@@ -100,7 +103,8 @@ public struct VerificationRequest: Sendable, Hashable {
         let credential = try CredentialRequestFields.parse(members)
         return VerificationRequest(connector: connector, claims: claims, subject: subject, purpose: purpose,
                                    lawfulBasis: lawfulBasis, jurisdiction: zone, credentialFormat: credential.format,
-                                   subjectDID: credential.subjectDID, holderJWK: credential.holderJWK)
+                                   subjectDID: credential.subjectDID, holderJWK: credential.holderJWK,
+                                   encryptTo: credential.encryptTo)
     }
 }
 

@@ -2,11 +2,12 @@ import PavilionCore
 import PavilionCredentials
 
 /// The credential members of a verification request: `credential_format`,
-/// `subject_did` and `holder_jwk`, checked for shape.
+/// `subject_did`, `holder_jwk` and `encrypt_to`, checked for shape.
 struct CredentialRequestFields {
     var format: CredentialFormat?
     var subjectDID: String?
     var holderJWK: JSONValue?
+    var encryptTo: JSONValue?
 
     /// - Throws: ``APIProblem`` `unsupported_credential_format` for an unknown
     ///   format, `invalid_request` for a malformed DID or key.
@@ -37,6 +38,18 @@ struct CredentialRequestFields {
             do { key = try JWK(json: value) } catch { throw .invalidRequest("\"holder_jwk\" is not a usable public JWK: \(error.reason)") }
             guard !key.isPrivate else { throw .invalidRequest("\"holder_jwk\" must be a public key; never send a private key") }
             fields.holderJWK = value
+        }
+        if let value = members["encrypt_to"] {
+            let key: JWK
+            do { key = try JWK(json: value) } catch { throw .invalidRequest("\"encrypt_to\" is not a usable public JWK: \(error.reason)") }
+            guard !key.isPrivate else { throw .invalidRequest("\"encrypt_to\" must be a public key; never send a private key") }
+            guard case .ec(let ec, _) = key.material, ec.curve == .p256 || ec.curve == .p384 else {
+                throw .invalidRequest("\"encrypt_to\" must be an EC P-256 or P-384 key (ECDH-ES+A256KW)")
+            }
+            if let use = value["use"]?.stringValue, use != "enc" {
+                throw .invalidRequest("\"encrypt_to\" is marked \"use\": \"\(Tokens.printable(use))\"; an encryption key has \"use\": \"enc\" or none")
+            }
+            fields.encryptTo = value
         }
         return fields
     }
