@@ -61,11 +61,11 @@ public final class SQLiteStore: Store {
 
     private let configuration: Configuration
     private let signer: AuditSigner
-    private let worker: DatabaseWorker
+    let worker: DatabaseWorker
     /// Connections for the hot-path lookups (keys, enabled connectors,
     /// single verifications), used on the caller's thread: in WAL mode they
     /// read the last committed state without waiting behind a group commit.
-    private let readers: ReadConnectionPool
+    let readers: ReadConnectionPool
     /// Copies the WAL into the database file off the writer's queue.
     let checkpointer: WALCheckpointer
     /// Verifications waiting to be written together (group commit).
@@ -164,7 +164,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private var now: Int64 { Timestamp.milliseconds(configuration.clock()) }
+    var now: Int64 { Timestamp.milliseconds(configuration.clock()) }
 
     // MARK: Tenants
 

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Reads that a tenant can cause are tenant-scoped: a tenant's id is part of
 /// the query, so another tenant's record is simply not found.
-public protocol Store: Sendable {
+public protocol Store: PrivacyStore {
     // MARK: Tenants
 
     /// Create an active tenant.
