@@ -23,15 +23,22 @@ public final class HostAPI: Sendable {
         case metrics = "GET /metrics"
         case jwks = "GET /.well-known/jwks.json"
         case issuerMetadata = "GET /.well-known/jwt-vc-issuer"
+        case oprfPublicKey = "GET /v1/privacy/oprf/{key}"
+        case oprfEvaluate = "POST /v1/privacy/oprf/{key}/evaluate"
+        case privacyTreeHead = "GET /v1/privacy/log/tree-head"
+        case privacyReceipt = "GET /v1/privacy/log/receipts/{index}"
+        case privacyConsistency = "GET /v1/privacy/log/consistency"
+        case analyticsVerifications = "GET /v1/analytics/verifications"
         case unknown = "unknown"
     }
 
-    private let store: any Store
+    let store: any Store
     private let connectors: any ConnectorCatalog
     private let pipeline: VerificationPipeline
     /// The registry the API counts into.
     public let metrics: Metrics
-    private let logger: Logger
+    let logger: Logger
+    let privacy: PrivacyEngine?
     private let draining = Atomic<Bool>(false)
     private let keyring: SigningKeyring?
 
@@ -42,8 +49,10 @@ public final class HostAPI: Sendable {
     ///   - metrics: where request counts and latencies go.
     ///   - logger: the access log and errors.
     ///   - keyring: the credential signing keys, published as a JWKS; `nil` when the host issues no credentials.
+    ///   - privacy: the privacy engine behind `/v1/privacy/...` and `/v1/analytics/...`; `nil` for none.
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
-                logger: Logger, keyring: SigningKeyring? = nil) {
+                logger: Logger, keyring: SigningKeyring? = nil, privacy: PrivacyEngine? = nil) {
+        self.privacy = privacy
         self.keyring = keyring
         self.store = store
         self.connectors = connectors
@@ -147,6 +156,8 @@ public final class HostAPI: Sendable {
             return try await listConnectors(caller: caller)
         case .listAudit:
             return try await listAudit(query: request.query, caller: caller)
+        case .oprfPublicKey, .oprfEvaluate, .privacyTreeHead, .privacyReceipt, .privacyConsistency, .analyticsVerifications:
+            return try await dispatchPrivacy(request, route: route, caller: caller)
         case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown:
             throw APIProblem(404, "not_found", "no such resource")
         }
@@ -167,7 +178,7 @@ public final class HostAPI: Sendable {
                !path.dropFirst("/v1/verifications/".count).contains("/") {
                 return .getVerification
             }
-            return .unknown
+            return privacyRoute(method: method, path: path) ?? .unknown
         }
     }
 
@@ -178,7 +189,7 @@ public final class HostAPI: Sendable {
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         default:
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
-            return nil
+            return privacyAllowedMethods(path: path)
         }
     }
 
@@ -370,6 +381,7 @@ public final class HostAPI: Sendable {
     static func problemResponse(_ problem: APIProblem, requestID: String) -> HTTPServerResponse {
         var headers: HTTPHeaders = ["content-type": "application/problem+json"]
         if problem.status == 401 { headers.add(name: "www-authenticate", value: "Bearer") }
+        if case .int(let seconds)? = problem.extensions["retry_after"] { headers.add(name: "retry-after", value: String(seconds)) }
         return HTTPServerResponse(status: problem.status, headers: headers, body: problem.json(requestID: requestID).serializedBytes)
     }
 

@@ -98,10 +98,17 @@ public final class HostService: Sendable {
                 throw HostServiceError(.configuration, "credentials: \(error)")
             }
         }
+        let privacy: PrivacyEngine
+        do { privacy = try PrivacyEngine(configuration: configuration.privacy, dataDirectory: configuration.dataDirectory, store: store) } catch {
+            client.shutdown()
+            group.shutdown()
+            throw error
+        }
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
-                                            credentials: keyring.map(CredentialIssuer.init))
-        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring)
+                                            credentials: keyring.map(CredentialIssuer.init), privacy: privacy)
+        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring,
+                          privacy: privacy)
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)

@@ -58,6 +58,7 @@ public final class VerificationPipeline: Sendable {
     private let logger: Logger
     private let settings: Mutex<PipelineSettings>
     private let credentials: CredentialIssuer?
+    let privacy: PrivacyEngine?
 
     /// - Parameters:
     ///   - store: where verifications and audit records go.
@@ -68,9 +69,11 @@ public final class VerificationPipeline: Sendable {
     ///   - logger: for failures (no personal data).
     ///   - settings: policy, overrides and budget.
     ///   - credentials: issues the credentials requests ask for; `nil` when the host issues none.
+    ///   - privacy: the probing limit and privacy receipts; `nil` for neither.
     public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = JSONSchemaSubjectValidator(),
                 transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings(),
-                credentials: CredentialIssuer? = nil) {
+                credentials: CredentialIssuer? = nil, privacy: PrivacyEngine? = nil) {
+        self.privacy = privacy
         self.credentials = credentials
         self.store = store
         self.connectors = connectors
@@ -147,6 +150,7 @@ public final class VerificationPipeline: Sendable {
                                      })])
                 }
             }
+            if let privacy { try await chargeProbing(request, manifest: manifest, tenant: tenant, privacy: privacy) }
         } catch {
             await finish(audit: audit, problem: error, connector: audit.connector ?? "none")
             throw error
@@ -224,6 +228,19 @@ public final class VerificationPipeline: Sendable {
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)
         if let credential { artifacts.append(credential.artifact) }
+        var receipt: JSONValue?
+        if let privacy {
+            do throws(APIProblem) {
+                let made = try await privacyReceipt(request, id: id, tenant: tenant, manifest: manifest, lawfulBasis: audit.lawfulBasis,
+                                                    released: claims, privacy: privacy, at: startedAt)
+                artifacts.append(made.0)
+                receipt = made.1
+            } catch {
+                logger.error("cannot make a privacy receipt", ["request_id": .string(requestID), "error": .string(error.detail)])
+                await finish(audit: audit, problem: error, connector: manifest.name)
+                throw error
+            }
+        }
         do {
             _ = try await store.recordVerification(record, audit: audit, artifacts: artifacts)
         } catch {
@@ -234,7 +251,7 @@ public final class VerificationPipeline: Sendable {
         metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
         return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                    connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
-                                   createdAt: record.createdAt, credential: credential)
+                                   createdAt: record.createdAt, credential: credential, privacyReceipt: receipt)
     }
 
     // MARK: - Stages
