@@ -14,6 +14,8 @@ extension HostAPI {
         case ("GET", "/v1/privacy/log/tree-head"): return .privacyTreeHead
         case ("GET", "/v1/privacy/log/consistency"): return .privacyConsistency
         case ("GET", "/v1/analytics/verifications"): return .analyticsVerifications
+        case ("POST", "/v1/privacy/proofs/nonce"): return .proofNonce
+        case ("POST", "/v1/privacy/proofs/verify"): return .proofVerify
         default: break
         }
         if let key = oprfKeyName(path) {
@@ -28,6 +30,7 @@ extension HostAPI {
     static func privacyAllowedMethods(path: String) -> [String]? {
         switch path {
         case "/v1/privacy/log/tree-head", "/v1/privacy/log/consistency", "/v1/analytics/verifications": return ["GET"]
+        case "/v1/privacy/proofs/nonce", "/v1/privacy/proofs/verify": return ["POST"]
         default: break
         }
         if let key = oprfKeyName(path) { return key.evaluate ? ["POST"] : ["GET"] }
@@ -73,6 +76,10 @@ extension HostAPI {
             return try await consistency(request, privacy: privacy)
         case .analyticsVerifications:
             return try await analytics(request, caller: caller, privacy: privacy)
+        case .proofNonce:
+            return try proofNonce(caller: caller, privacy: privacy)
+        case .proofVerify:
+            return try await proofVerify(request, caller: caller, privacy: privacy)
         default:
             throw APIProblem(404, "not_found", "no such resource")
         }

@@ -29,6 +29,8 @@ public final class HostAPI: Sendable {
         case privacyReceipt = "GET /v1/privacy/log/receipts/{index}"
         case privacyConsistency = "GET /v1/privacy/log/consistency"
         case analyticsVerifications = "GET /v1/analytics/verifications"
+        case proofNonce = "POST /v1/privacy/proofs/nonce"
+        case proofVerify = "POST /v1/privacy/proofs/verify"
         case unknown = "unknown"
     }
 
@@ -40,7 +42,7 @@ public final class HostAPI: Sendable {
     let logger: Logger
     let privacy: PrivacyEngine?
     private let draining = Atomic<Bool>(false)
-    private let keyring: SigningKeyring?
+    let keyring: SigningKeyring?
 
     /// - Parameters:
     ///   - store: tenants, keys, verifications, audit.
@@ -156,7 +158,8 @@ public final class HostAPI: Sendable {
             return try await listConnectors(caller: caller)
         case .listAudit:
             return try await listAudit(query: request.query, caller: caller)
-        case .oprfPublicKey, .oprfEvaluate, .privacyTreeHead, .privacyReceipt, .privacyConsistency, .analyticsVerifications:
+        case .oprfPublicKey, .oprfEvaluate, .privacyTreeHead, .privacyReceipt, .privacyConsistency, .analyticsVerifications,
+             .proofNonce, .proofVerify:
             return try await dispatchPrivacy(request, route: route, caller: caller)
         case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown:
             throw APIProblem(404, "not_found", "no such resource")

@@ -52,6 +52,7 @@ extension VerificationPipeline {
            manifest.claims.contains(where: { request.claims.contains($0.name) && Self.yesNoClaimTypes.contains($0.type) }) {
             primitives.append("dp:probing-limit")
         }
+        if !request.commitAttributes.isEmpty { primitives.append("zk:pedersen-p256") }
         if let format = request.credentialFormat { primitives.append("credential:" + format.rawValue.replacingOccurrences(of: "+", with: "-")) }
         do {
             guard let basis = LawfulBasis(rawValue: lawfulBasis ?? "") else {

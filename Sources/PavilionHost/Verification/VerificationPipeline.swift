@@ -207,11 +207,13 @@ public final class VerificationPipeline: Sendable {
         }
         var artifacts: [VerificationArtifact] = []
         var credential: IssuedCredential?
+        var commitments: JSONValue?
         if status == .completed, let format = request.credentialFormat, let credentials {
             do throws(APIProblem) {
-                credential = try credentials.issue(format, content: try Self.credentialContent(request, claims: claims, id: id,
-                                                                                              manifest: manifest, region: region),
-                                                   now: startedAt)
+                var content = try Self.credentialContent(request, claims: claims, id: id, manifest: manifest, region: region)
+                commitments = try AttributeCommitments.commit(request.commitAttributes, subject: request.subject, result: claims,
+                                                              into: &content)
+                credential = try credentials.issue(format, content: content, now: startedAt)
             } catch {
                 logger.error("cannot issue a credential", ["request_id": .string(requestID), "error": .string(error.detail)])
                 await finish(audit: audit, problem: error, connector: manifest.name)
@@ -251,7 +253,8 @@ public final class VerificationPipeline: Sendable {
         metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
         return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                    connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
-                                   createdAt: record.createdAt, credential: credential, privacyReceipt: receipt)
+                                   createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,
+                                   commitments: commitments)
     }
 
     // MARK: - Stages
