@@ -171,12 +171,7 @@ extension HostAPI {
         if let tenant = caller.tenant, bundle.signedReceipt.receipt.tenant != tenant.rawValue {
             throw APIProblem.forbidden("receipt \(index) belongs to another tenant")
         }
-        var json = bundle.json
-        if case .object(var members) = json {
-            members["leaf_index"] = .int(Int64(index))
-            json = .object(members)
-        }
-        return Self.json(200, json)
+        return Self.json(200, bundle.json)
     }
 
     private func consistency(_ request: HTTPServerRequest, privacy: PrivacyEngine) async throws(APIProblem) -> HTTPServerResponse {

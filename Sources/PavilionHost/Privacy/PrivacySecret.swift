@@ -57,6 +57,10 @@ public struct PrivacySecret: Sendable {
         try loadOrCreate(path: configured ?? (dataDirectory as NSString).appendingPathComponent(defaultFileName))
     }
 
+    /// The transparency log's public key, the one to pin when checking
+    /// receipts (`pavilion privacy log-key`).
+    public func logPublicKey() throws(HostServiceError) -> LogPublicKey { try logSigner().publicKey }
+
     /// HMAC-SHA-256(secret, label).
     func derive(_ label: String) throws(HostServiceError) -> [UInt8] {
         do { return try HMACSHA256.authenticate(Array(label.utf8), key: secret.copyBytes()) } catch {

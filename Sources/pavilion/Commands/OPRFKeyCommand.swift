@@ -30,18 +30,46 @@ enum OPRFKeyCommand {
         }
     }
 
+    /// `pavilion privacy log-key [--data DIR | --config FILE] [--secret-file FILE]`:
+    /// print the transparency log's public key (derived from the privacy
+    /// secret) in the form `privacy receipt verify --key` takes.
+    static func logKey(_ words: [String]) throws -> Int32 {
+        let args = try Arguments(words[...], flags: [], options: DataLocation.options.union(["secret-file"]))
+        guard args.positional.isEmpty else { throw UsageError("privacy log-key takes no arguments") }
+        return try OperatorCommand.guarded {
+            let path = try secretPath(args)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CommandError("no privacy secret at \(path): start the host once (it makes one) or give --secret-file")
+            }
+            let key: LogPublicKey
+            do throws(HostServiceError) { key = try PrivacySecret.loadOrCreate(path: path).logPublicKey() } catch {
+                throw CommandError(error.reason)
+            }
+            Output.out(key.json.prettySerialized)
+            return 0
+        }
+    }
+
+    /// The privacy secret's file: `--secret-file`, the config's `privacy.secret_file`, or `<data_dir>/privacy.key`.
+    private static func secretPath(_ args: Arguments) throws -> String {
+        if let file = args.option("secret-file") { return file }
+        if let config = args.option("config") {
+            let configured: String?
+            do { configured = try HostConfiguration.load(path: config).privacy?.secretFile } catch {
+                throw ConfigError(diagnostics: error.diagnostics)
+            }
+            if let configured { return configured }
+        }
+        return (try DataLocation.resolve(args) as NSString).appendingPathComponent(PrivacySecret.defaultFileName)
+    }
+
     /// The store and the key manager the arguments name.
     private static func open(_ args: Arguments) throws -> (SQLiteStore, OPRFKeyManager) {
         let directory = try DataLocation.resolve(args)
-        var secretFile = args.option("secret-file")
-        if secretFile == nil, let config = args.option("config") {
-            do { secretFile = try HostConfiguration.load(path: config).privacy?.secretFile } catch {
-                throw ConfigError(diagnostics: error.diagnostics)
-            }
-        }
+        let secretFile = try secretPath(args)
         let store = try DataLocation.openStore(directory, create: false)
         do {
-            let secret = try PrivacySecret.loadOrCreate(configured: secretFile, dataDirectory: directory)
+            let secret = try PrivacySecret.loadOrCreate(path: secretFile)
             return (store, try OPRFKeyManager(store: store, secret: secret))
         } catch {
             throw CommandError(error.reason)
