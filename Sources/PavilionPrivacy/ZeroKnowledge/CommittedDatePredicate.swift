@@ -1,3 +1,4 @@
+import PavilionCore
 import PavilionCrypto
 
 /// "Born at least N years before day D", proved about a Pedersen commitment
@@ -30,10 +31,10 @@ public enum CommittedDatePredicate {
         let parts = date.split(separator: "-", omittingEmptySubsequences: false)
         guard date.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
-              (1900...2999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else {
+              (1900...2999).contains(year), (1...12).contains(month), (1...Int64(CivilCalendar.daysIn(month: Int(month), year: Int(year)))).contains(day) else {
             throw ZKError(.invalidEncoding, "'\(date.prefix(16))' is not a date YYYY-MM-DD between 1900-01-01 and 2999-12-31")
         }
-        return UInt64(daysFromCivil(year: year, month: month, day: day) + unixEpochDay)
+        return UInt64(Int64(CivilCalendar.daysFromCivil(year: Int(year), month: Int(month), day: Int(day))) + unixEpochDay)
     }
 
     /// The latest day number of a birth date that is at least `years` old on `on`.
@@ -48,8 +49,8 @@ public enum CommittedDatePredicate {
         }
         let birthYear = year - Int64(years)
         guard birthYear >= 1900 else { throw ZKError(.valueOutOfRange, "the cutoff falls before 1900-01-01") }
-        day = min(day, daysIn(month: month, year: birthYear))
-        return UInt64(daysFromCivil(year: birthYear, month: month, day: day) + unixEpochDay)
+        day = min(day, Int64(CivilCalendar.daysIn(month: Int(month), year: Int(birthYear))))
+        return UInt64(Int64(CivilCalendar.daysFromCivil(year: Int(birthYear), month: Int(month), day: Int(day))) + unixEpochDay)
     }
 
     /// The proof context: the label, the verifier's nonce and its audience.
@@ -95,25 +96,5 @@ public enum CommittedDatePredicate {
                               parameters: ZKParameters) throws(ZKError) {
         let c = try cutoff(years: years, on: on)
         try proof.verify(try shifted(commitment, cutoff: c, parameters: parameters), bits: bits, context: context, parameters: parameters)
-    }
-
-    private static func isLeap(_ year: Int64) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
