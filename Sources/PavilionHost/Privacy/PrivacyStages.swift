@@ -39,12 +39,13 @@ extension VerificationPipeline {
         return manifest.name + "\u{0}" + JSONValue.object(picked).serialized
     }
 
-    /// Sign the verification's privacy receipt, append it to the log, and
-    /// return it as an artifact with the answer's `privacy_receipt` member.
+    /// Sign the verification's privacy receipt and return it as its
+    /// `privacy_receipt` artifact (the store appends it to the log in the
+    /// verification's transaction).
     /// - Throws: ``APIProblem`` `privacy_receipt_failed` (500).
     func privacyReceipt(_ request: VerificationRequest, id: VerificationID, tenant: TenantID, manifest: Manifest,
                         lawfulBasis: String?, released: JSONValue, privacy: PrivacyEngine,
-                        at time: Date) async throws(APIProblem) -> (VerificationArtifact, JSONValue) {
+                        at time: Date) throws(APIProblem) -> VerificationArtifact {
         let releasedNames = Array((released.objectValue ?? [:]).keys)
         let withheld = manifest.claims.map(\.name).filter { !releasedNames.contains($0) }
         var primitives = ["minimisation"]
@@ -63,10 +64,8 @@ extension VerificationPipeline {
                 lawfulBasis: basis, dataCategories: Self.categories(of: request.claims, in: manifest),
                 releasedClaims: releasedNames, withheldClaims: withheld, primitives: primitives,
                 time: UInt64(max(0, (time.timeIntervalSince1970 * 1000).rounded(.down))))
-            let (index, signed) = try await privacy.receipts.record(receipt)
-            let artifact = VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: signed.logEntry)
-            let answer: JSONValue = .object(["log_index": .int(index), "leaf_hash": .string(Hex.encode(signed.leafHash))])
-            return (artifact, answer)
+            let signed = try privacy.receipts.sign(receipt)
+            return VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: signed.logEntry)
         } catch {
             throw APIProblem(500, "privacy_receipt_failed", "the privacy receipt could not be made: \(error)")
         }
@@ -84,5 +83,18 @@ extension VerificationPipeline {
             out.append(c)
         }
         return out
+    }
+
+    /// The answer's `privacy_receipt` member once the verification is
+    /// stored: where its receipt sits in the log (`log_index` is `null` if
+    /// the store cannot say right now; the receipt is stored either way).
+    func privacyReceiptPosition(_ artifact: VerificationArtifact, id: VerificationID) async -> JSONValue {
+        var index: JSONValue = .null
+        do {
+            if let found = try await store.privacyLogIndex(of: id) { index = .int(found) }
+        } catch {
+            logger.warn("cannot read a receipt's log index", ["verification": .string(id.rawValue), "error": .string(error.description)])
+        }
+        return .object(["log_index": index, "leaf_hash": .string(Hex.encode(MerkleHasher.leafHash(artifact.body)))])
     }
 }

@@ -31,13 +31,20 @@ public final class ReceiptLogService: Sendable {
     /// The log's public key.
     public var publicKey: LogPublicKey { signer.publicKey }
 
-    /// Sign `receipt` and append it.
+    /// Sign `receipt`. Stored as a verification's `privacy_receipt`
+    /// artifact, the store appends it to the log in the verification's
+    /// transaction: a receipt is in the log exactly when its verification
+    /// is stored, and appends share the verifications' group commit.
+    /// - Throws: ``ReceiptError`` when the receipt is refused or signing fails.
+    public func sign(_ receipt: PrivacyReceipt) throws(ReceiptError) -> SignedReceipt {
+        try SignedReceipt.sign(receipt, with: signer)
+    }
+
+    /// Sign `receipt` and append it on its own (not for verifications).
     /// - Returns: the leaf index and the signed receipt.
-    /// - Throws: ``ReceiptError`` when the receipt is refused; ``StoreError`` when the append fails.
     public func record(_ receipt: PrivacyReceipt) async throws -> (index: Int64, signed: SignedReceipt) {
         let signed = try SignedReceipt.sign(receipt, with: signer)
-        let index = try await store.appendPrivacyLogEntry(signed.logEntry)
-        return (index, signed)
+        return (try await store.appendPrivacyLogEntry(signed.logEntry), signed)
     }
 
     /// Bring the in-memory tree up to the stored log.

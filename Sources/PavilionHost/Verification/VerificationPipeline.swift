@@ -50,12 +50,12 @@ public final class VerificationPipeline: Sendable {
     /// Most HTTP rounds one exchange may ask for.
     public static let maxRounds = 16
 
-    private let store: any Store
+    let store: any Store
     private let connectors: any ConnectorCatalog
     private let validator: any SubjectValidator
     private let transport: any ExchangeTransport
     private let metrics: Metrics
-    private let logger: Logger
+    let logger: Logger
     private let settings: Mutex<PipelineSettings>
     private let credentials: CredentialIssuer?
     let privacy: PrivacyEngine?
@@ -230,13 +230,12 @@ public final class VerificationPipeline: Sendable {
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)
         if let credential { artifacts.append(credential.artifact) }
-        var receipt: JSONValue?
+        var receiptArtifact: VerificationArtifact?
         if let privacy {
             do throws(APIProblem) {
-                let made = try await privacyReceipt(request, id: id, tenant: tenant, manifest: manifest, lawfulBasis: audit.lawfulBasis,
-                                                    released: claims, privacy: privacy, at: startedAt)
-                artifacts.append(made.0)
-                receipt = made.1
+                receiptArtifact = try privacyReceipt(request, id: id, tenant: tenant, manifest: manifest, lawfulBasis: audit.lawfulBasis,
+                                                     released: claims, privacy: privacy, at: startedAt)
+                if let receiptArtifact { artifacts.append(receiptArtifact) }
             } catch {
                 logger.error("cannot make a privacy receipt", ["request_id": .string(requestID), "error": .string(error.detail)])
                 await finish(audit: audit, problem: error, connector: manifest.name)
@@ -251,6 +250,8 @@ public final class VerificationPipeline: Sendable {
             throw APIProblem.internalError()
         }
         metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
+        var receipt: JSONValue?
+        if let receiptArtifact { receipt = await privacyReceiptPosition(receiptArtifact, id: id) }
         return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                    connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
                                    createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,

@@ -146,11 +146,13 @@ enum SQLiteSchema {
             ) STRICT;
 
             -- The privacy-receipt transparency log (RFC 9162): leaves in
-            -- order, append-only, and the tree heads it signed.
+            -- order, append-only, and the tree heads it signed. A receipt
+            -- artifact is appended in its verification's transaction.
             CREATE TABLE privacy_log_entries (
-                leaf_index   INTEGER PRIMARY KEY NOT NULL CHECK (leaf_index >= 0),
-                entry        BLOB NOT NULL,
-                recorded_at  INTEGER NOT NULL
+                leaf_index       INTEGER PRIMARY KEY NOT NULL CHECK (leaf_index >= 0),
+                entry            BLOB NOT NULL,
+                verification_id  TEXT UNIQUE REFERENCES verifications(id),
+                recorded_at      INTEGER NOT NULL
             ) STRICT;
             CREATE TRIGGER privacy_log_entries_no_update BEFORE UPDATE ON privacy_log_entries
             BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;

@@ -121,19 +121,36 @@ extension SQLiteStore {
 
     // MARK: Transparency log
 
+    /// The artifact kind that is also appended to the transparency log.
+    static let privacyReceiptKind = "privacy_receipt"
+
     public func appendPrivacyLogEntry(_ entry: [UInt8]) async throws(StoreError) -> Int64 {
         try Validation.require(!entry.isEmpty && entry.count <= 1 << 20, "a log entry is 1 byte to 1 MiB")
         let at = now
-        return try await worker.run { db throws(StoreError) -> Int64 in
+        return try await worker.run { [self] db throws(StoreError) -> Int64 in
             try db.storeTransaction("cannot append to the transparency log") { () throws(StoreError) -> Int64 in
-                let context = "cannot append to the transparency log"
-                let row = try db.storeQueryOne(context, "SELECT coalesce(max(leaf_index) + 1, 0) FROM privacy_log_entries")
-                let index = try row?.decode("log size") { r throws(SQLiteError) in try r.integer(0) } ?? 0
-                try db.storeRun(context, "INSERT INTO privacy_log_entries (leaf_index, entry, recorded_at) VALUES (?1, ?2, ?3)",
-                                [.integer(index), .blob(entry), .integer(at)])
-                return index
+                try appendPrivacyLogEntryLocked(db, entry, verification: nil, at: at)
             }
         }
+    }
+
+    /// Append `entry` as the next leaf; the caller holds a write transaction.
+    func appendPrivacyLogEntryLocked(_ db: SQLiteConnection, _ entry: [UInt8], verification: VerificationID?,
+                                     at: Int64) throws(StoreError) -> Int64 {
+        let context = "cannot append to the transparency log"
+        let row = try db.storeQueryOne(context, "SELECT coalesce(max(leaf_index) + 1, 0) FROM privacy_log_entries")
+        let index = try row?.decode("log size") { r throws(SQLiteError) in try r.integer(0) } ?? 0
+        try db.storeRun(context, "INSERT INTO privacy_log_entries (leaf_index, entry, verification_id, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+                        [.integer(index), .blob(entry), .optionalText(verification?.rawValue), .integer(at)])
+        return index
+    }
+
+    public func privacyLogIndex(of verification: VerificationID) async throws(StoreError) -> Int64? {
+        let row = try readers.read { db throws(StoreError) in
+            try db.storeQueryOne("cannot read the log index of \(verification)",
+                                 "SELECT leaf_index FROM privacy_log_entries WHERE verification_id = ?1", [.text(verification.rawValue)])
+        }
+        return try row?.decode("log index") { r throws(SQLiteError) in try r.integer(0) }
     }
 
     public func privacyLogEntries(from leafIndex: Int64, limit: Int) async throws(StoreError) -> [[UInt8]] {

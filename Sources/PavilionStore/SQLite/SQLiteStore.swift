@@ -426,6 +426,9 @@ public final class SQLiteStore: Store {
                 INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
                 """, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
                       .text(artifact.digest)])
+            if artifact.kind == Self.privacyReceiptKind {
+                _ = try appendPrivacyLogEntryLocked(db, artifact.body, verification: verification.id, at: item.at)
+            }
         }
         return try appendAuditLocked(db, item.audit, at: item.at)
     }

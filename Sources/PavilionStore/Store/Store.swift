@@ -68,6 +68,8 @@ public protocol Store: PrivacyStore {
     /// Store a verification, its artifacts and its audit record in one
     /// transaction: all or nothing. `audit.verificationID` is set to the
     /// verification's id and `audit.artifactDigests` to the artifacts' digests.
+    /// An artifact of kind `privacy_receipt` is also appended to the privacy
+    /// transparency log in the same transaction (``PrivacyStore``).
     /// - Returns: the appended audit record.
     /// - Throws: ``StoreError/Code/duplicate`` for a known verification id,
     ///   ``StoreError/Code/invalidInput`` when the audit entry names another

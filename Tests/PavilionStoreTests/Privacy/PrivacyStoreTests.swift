@@ -126,4 +126,29 @@ final class PrivacyStoreTests: XCTestCase {
             XCTFail("an empty entry must be refused")
         } catch { XCTAssertEqual(error.code, .invalidInput) }
     }
+
+    func testAReceiptArtifactIsAppendedToTheLogInItsVerificationsTransaction() async throws {
+        let dir = try StoreFixture.makeDirectory(self)
+        let store = try StoreFixture.open(dir)
+        let tenant = try await StoreFixture.populate(store, count: 0)
+        _ = try await store.appendPrivacyLogEntry(Array("standalone".utf8))
+        let receipt = VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: Array("{\"r\":1}".utf8))
+        let (record, entry) = try StoreFixture.verification(1, tenant: tenant)
+        _ = try await store.recordVerification(record, audit: entry, artifacts: [receipt])
+        let index = try await store.privacyLogIndex(of: record.id)
+        XCTAssertEqual(index, 1)
+        let leaves = try await store.privacyLogEntries(from: 0, limit: 10)
+        XCTAssertEqual(leaves, [Array("standalone".utf8), receipt.body])
+
+        // A verification that fails (a repeated id) leaves no leaf behind.
+        _ = await assertStoreError(.duplicate) {
+            try await store.recordVerification(record, audit: entry, artifacts: [receipt])
+        }
+        let after = try await store.privacyLogEntries(from: 0, limit: 10)
+        XCTAssertEqual(after.count, 2)
+        let (plain, plainEntry) = try StoreFixture.verification(2, tenant: tenant)
+        _ = try await store.recordVerification(plain, audit: plainEntry)
+        let none = try await store.privacyLogIndex(of: plain.id)
+        XCTAssertNil(none)
+    }
 }
