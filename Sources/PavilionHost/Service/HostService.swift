@@ -165,6 +165,9 @@ public final class HostService: Sendable {
         guard new.eventLoops == old.eventLoops else {
             throw HostServiceError(.restartRequired, "event_loops changed; restart to apply")
         }
+        guard new.privacy == old.privacy else {
+            throw HostServiceError(.restartRequired, "privacy changed; restart to apply")
+        }
         var table: SecretsFile.Table = [:]
         if let path = new.secretsFile {
             do { table = try SecretsFile.load(path: path) } catch { throw HostServiceError(.configuration, error.description) }
