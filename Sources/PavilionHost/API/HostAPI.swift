@@ -35,7 +35,7 @@ public final class HostAPI: Sendable {
     }
 
     let store: any Store
-    private let connectors: any ConnectorCatalog
+    let connectors: any ConnectorCatalog
     private let pipeline: VerificationPipeline
     /// The registry the API counts into.
     public let metrics: Metrics

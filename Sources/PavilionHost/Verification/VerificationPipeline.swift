@@ -225,7 +225,8 @@ public final class VerificationPipeline: Sendable {
                                         connectorVersion: manifest.metadata.version, purpose: request.purpose,
                                         status: status == .completed ? .succeeded : .failed, createdAt: startedAt,
                                         finishedAt: finishedAt, result: claims,
-                                        errorCode: status == .completed ? nil : Self.subjectNotFoundCode)
+                                        errorCode: status == .completed ? nil : Self.subjectNotFoundCode,
+                                        region: region.name, jurisdiction: request.jurisdiction.rawValue)
         audit.outcome = status.rawValue
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)

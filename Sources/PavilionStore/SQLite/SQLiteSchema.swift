@@ -158,6 +158,11 @@ enum SQLiteSchema {
             BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
             CREATE TRIGGER privacy_log_entries_no_delete BEFORE DELETE ON privacy_log_entries
             BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+            -- Where each verification's data came from and whose data it
+            -- was, for the privacy analytics (counts by region, jurisdiction).
+            ALTER TABLE verifications ADD COLUMN region TEXT;
+            ALTER TABLE verifications ADD COLUMN jurisdiction TEXT;
+
             CREATE TABLE privacy_log_tree_heads (
                 tree_size   INTEGER PRIMARY KEY NOT NULL,
                 signed      TEXT NOT NULL,

@@ -171,6 +171,33 @@ extension SQLiteStore {
         return out
     }
 
+    public func privacyCounts(tenant: TenantID, by dimension: PrivacyCountDimension) async throws(StoreError) -> [String: Int64] {
+        let sql: String
+        switch dimension {
+        case .connector, .lawfulBasis:
+            let column = dimension == .connector ? "connector" : "lawful_basis"
+            sql = "SELECT \(column), count(*) FROM audit_records WHERE tenant_id = ?1 AND \(column) IS NOT NULL GROUP BY \(column)"
+        case .outcome:
+            sql = """
+                SELECT CASE WHEN decision = 'deny' THEN 'denied' WHEN outcome IN ('completed', 'not_found') THEN outcome
+                            ELSE 'failed' END AS bin, count(*)
+                FROM audit_records WHERE tenant_id = ?1 GROUP BY bin
+                """
+        case .region, .jurisdiction:
+            let column = dimension.rawValue
+            sql = "SELECT \(column), count(*) FROM verifications WHERE tenant_id = ?1 AND \(column) IS NOT NULL GROUP BY \(column)"
+        }
+        let rows = try readers.read { db throws(StoreError) in
+            try db.storeQuery("cannot count the requests of tenant \(tenant)", sql, [.text(tenant.rawValue)])
+        }
+        var out: [String: Int64] = [:]
+        for row in rows {
+            let (key, count) = try row.decode("count") { r throws(SQLiteError) in (try r.text(0), try r.integer(1)) }
+            out[key] = count
+        }
+        return out
+    }
+
     public func recordPrivacyTreeHead(treeSize: Int64, signed: String) async throws(StoreError) {
         let at = now
         try await worker.run { db throws(StoreError) in

@@ -89,6 +89,21 @@ public struct StoredOPRFKey: Sendable, Hashable {
     }
 }
 
+/// What the privacy analytics count by.
+public enum PrivacyCountDimension: String, Sendable, Hashable, CaseIterable {
+    /// Requests (audit records) by connector.
+    case connector
+    /// Requests by outcome: `completed`, `not_found`, `denied` (refused by
+    /// policy or limits), `failed` (anything else).
+    case outcome
+    /// Requests by lawful basis.
+    case lawfulBasis = "lawful_basis"
+    /// Stored verifications by the region whose data provider answered.
+    case region
+    /// Stored verifications by the subject's residency zone.
+    case jurisdiction
+}
+
 /// The privacy engine's durable state: the differential-privacy ledger
 /// (budgets and the probing guard), OPRF keys, and the privacy-receipt
 /// transparency log. ``SQLiteStore`` implements it (schema version 5; see
@@ -132,6 +147,12 @@ public protocol PrivacyStore: Sendable {
 
     /// Log entries from `leafIndex` on, in order, at most `limit`.
     func privacyLogEntries(from leafIndex: Int64, limit: Int) async throws(StoreError) -> [[UInt8]]
+
+    /// Exact counts of `tenant`'s requests (or stored verifications, for
+    /// region and jurisdiction) grouped by `dimension`; rows without a
+    /// value are left out. For the DP analytics only: never released
+    /// without noise.
+    func privacyCounts(tenant: TenantID, by dimension: PrivacyCountDimension) async throws(StoreError) -> [String: Int64]
 
     /// Keep a signed tree head (its JSON); one per tree size, the first kept.
     func recordPrivacyTreeHead(treeSize: Int64, signed: String) async throws(StoreError)

@@ -12,7 +12,7 @@ import XCTest
 /// after the reset, 403 when it never can).
 final class AnalyticsAPITests: XCTestCase {
     func testAnalyticsAreNoisedChargedAndRefusedOverBudget() async throws {
-        let budget = BudgetPolicy(limit: .epsilon(try PrivacyAmount("1")), resetPeriodSeconds: 86_400)
+        let budget = BudgetPolicy(limit: .epsilon(try PrivacyAmount("2")), resetPeriodSeconds: 86_400)
         let host = try await HostHarness(privacy: PrivacyConfiguration(budgets: ["acme": budget]))
         do {
             for _ in 0..<3 {
@@ -27,8 +27,17 @@ final class AnalyticsAPITests: XCTestCase {
             XCTAssertEqual(counts.map { $0["key"] }, ["echo"])
             XCTAssertNotNil(counts.first?["count"]?.intValue)
 
-            // 0.4 remains: another 0.6 waits for the reset (429), 5 never fits (403).
-            let again = try await host.send("GET", "/v1/analytics/verifications?group_by=outcome&epsilon=0.6", key: host.acmeKey)
+            // Stored verifications by region and by the subject's jurisdiction.
+            let regions = try await host.send("GET", "/v1/analytics/verifications?group_by=region&epsilon=0.3", key: host.acmeKey)
+            XCTAssertEqual(regions.status, 200, regions.text)
+            XCTAssertEqual(regions.json?["counts"]?.arrayValue?.map { $0["key"] }, ["local"])
+            let zones = try await host.send("GET", "/v1/analytics/verifications?group_by=jurisdiction&epsilon=0.3", key: host.acmeKey)
+            XCTAssertEqual(zones.status, 200, zones.text)
+            XCTAssertEqual(zones.json?["counts"]?.arrayValue?.first?["key"], "eu")
+            XCTAssertEqual(zones.json?["counts"]?.arrayValue?.count, ResidencyZone.allCases.count)
+
+            // 0.8 remains: 0.9 waits for the reset (429), 5 never fits (403).
+            let again = try await host.send("GET", "/v1/analytics/verifications?group_by=outcome&epsilon=0.9", key: host.acmeKey)
             XCTAssertEqual(again.status, 429, again.text)
             XCTAssertEqual(again.json?["code"], "privacy_budget_exhausted")
             XCTAssertEqual(again.json?["budget"], "tenant acme")
@@ -36,7 +45,7 @@ final class AnalyticsAPITests: XCTestCase {
             let huge = try await host.send("GET", "/v1/analytics/verifications?group_by=outcome&epsilon=5", key: host.acmeKey)
             XCTAssertEqual(huge.status, 403, huge.text)
             XCTAssertEqual(huge.json?["code"], "privacy_budget_exhausted")
-            let fits = try await host.send("GET", "/v1/analytics/verifications?group_by=outcome&epsilon=0.4", key: host.acmeKey)
+            let fits = try await host.send("GET", "/v1/analytics/verifications?group_by=outcome&epsilon=0.8", key: host.acmeKey)
             XCTAssertEqual(fits.status, 200, fits.text)
             XCTAssertEqual(fits.json?["counts"]?.arrayValue?.map { $0["key"] }, ["completed", "not_found", "denied", "failed"])
 
@@ -48,7 +57,7 @@ final class AnalyticsAPITests: XCTestCase {
             XCTAssertEqual(other.json?["code"], "privacy_budget_not_configured")
 
             // Malformed queries are refused before any charge.
-            for query in ["group_by=region&epsilon=0.1", "epsilon=-1", "epsilon=abc", "mechanism=gaussian&epsilon=0.1", "foo=1", "epsilon"] {
+            for query in ["group_by=country&epsilon=0.1", "epsilon=-1", "epsilon=abc", "mechanism=gaussian&epsilon=0.1", "foo=1", "epsilon"] {
                 let r = try await host.send("GET", "/v1/analytics/verifications?\(query)", key: host.acmeKey)
                 XCTAssertEqual(r.status, 400, "\(query): \(r.text)")
             }

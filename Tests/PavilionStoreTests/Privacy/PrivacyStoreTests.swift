@@ -152,3 +152,34 @@ final class PrivacyStoreTests: XCTestCase {
         XCTAssertNil(none)
     }
 }
+
+extension PrivacyStoreTests {
+    func testCountsGroupRequestsAndVerificationsByEachDimension() async throws {
+        let store = try StoreFixture.open(try StoreFixture.makeDirectory(self))
+        let tenant = try await StoreFixture.populate(store, count: 0)
+        for (n, region, zone) in [(1, "eu-west", "eu"), (2, "eu-west", "eu"), (3, "uk-south", "uk")] {
+            var (record, entry) = try StoreFixture.verification(n, tenant: tenant)
+            record.region = region
+            record.jurisdiction = zone
+            _ = try await store.recordVerification(record, audit: entry)
+        }
+        let (_, refused) = try StoreFixture.verification(9, tenant: tenant)
+        var denied = refused
+        denied.decision = .deny
+        denied.outcome = "purpose_not_allowed"
+        _ = try await store.appendAudit(denied)
+        let byRegion = try await store.privacyCounts(tenant: tenant, by: .region)
+        XCTAssertEqual(byRegion, ["eu-west": 2, "uk-south": 1])
+        let byZone = try await store.privacyCounts(tenant: tenant, by: .jurisdiction)
+        XCTAssertEqual(byZone, ["eu": 2, "uk": 1])
+        let byOutcome = try await store.privacyCounts(tenant: tenant, by: .outcome)
+        XCTAssertEqual(byOutcome, ["failed": 3, "denied": 1], "the fixture's outcome 'succeeded' is not an API outcome")
+        let byConnector = try await store.privacyCounts(tenant: tenant, by: .connector)
+        XCTAssertEqual(byConnector, ["camara-kyc-match": 4])
+        let stored = try await store.verification(id: try VerificationID("vrf-\(tenant)-3"))
+        XCTAssertEqual(stored?.region, "uk-south")
+        XCTAssertEqual(stored?.jurisdiction, "uk")
+        let other = try await store.privacyCounts(tenant: TenantID("nobody"), by: .connector)
+        XCTAssertEqual(other, [:])
+    }
+}
