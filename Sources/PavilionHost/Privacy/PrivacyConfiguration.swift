@@ -11,6 +11,7 @@ import PavilionPrivacy
 ///     answers_per_period: 20
 ///     reset_period_seconds: 86400
 ///     subject_fields: { camara-kyc-match: [phone_number] }
+///     tenants: { acme: { answers_per_period: 5 } }
 ///   budgets:                          # per tenant, for analytics (and any DP release)
 ///     acme: { epsilon: "1.0", reset_period_seconds: 86400 }
 ///   default_budget: { rho: "0.5", reset_period_seconds: 86400 }
@@ -27,12 +28,21 @@ public struct PrivacyConfiguration: Sendable, Hashable {
         /// rest are the attributes asked about). Default: the input schema's
         /// `required` fields, else the whole subject.
         public var subjectFields: [String: [String]]
+        /// tenant → its own answers per period and period, replacing the two above.
+        public var tenants: [String: ProbingPolicy]
 
         /// - Parameters: the fields above.
-        public init(answersPerPeriod: UInt64, resetPeriodSeconds: Int64? = 86_400, subjectFields: [String: [String]] = [:]) {
+        public init(answersPerPeriod: UInt64, resetPeriodSeconds: Int64? = 86_400, subjectFields: [String: [String]] = [:],
+                    tenants: [String: ProbingPolicy] = [:]) {
             self.answersPerPeriod = answersPerPeriod
             self.resetPeriodSeconds = resetPeriodSeconds
             self.subjectFields = subjectFields
+            self.tenants = tenants
+        }
+
+        /// The policy of `tenant`.
+        public func policy(for tenant: String) -> ProbingPolicy {
+            tenants[tenant] ?? ProbingPolicy(answersPerPeriod: answersPerPeriod, resetPeriodSeconds: resetPeriodSeconds)
         }
     }
 
@@ -68,7 +78,7 @@ public struct PrivacyConfiguration: Sendable, Hashable {
         var config = PrivacyConfiguration()
         config.secretFile = reader.string("privacy.secret_file", in: section, key: "secret_file").map(path)
         if let p = reader.mapping("privacy.probing", in: section,
-                                  allowed: ["answers_per_period", "reset_period_seconds", "subject_fields"]) {
+                                  allowed: ["answers_per_period", "reset_period_seconds", "subject_fields", "tenants"]) {
             let answers = reader.integer("privacy.probing.answers_per_period", in: p, key: "answers_per_period", required: true,
                                          range: 1...1_000_000) ?? 1
             let period = reader.integer("privacy.probing.reset_period_seconds", in: p, key: "reset_period_seconds",
@@ -83,8 +93,19 @@ public struct PrivacyConfiguration: Sendable, Hashable {
                     fields[connector] = list
                 }
             }
+            var tenants: [String: ProbingPolicy] = [:]
+            if let t = reader.mapping("privacy.probing.tenants", in: p, allowed: nil) {
+                for (tenant, _) in t.sorted(by: { $0.key < $1.key }) {
+                    let path = "privacy.probing.tenants.\(tenant)"
+                    guard let m = reader.mapping(path, in: t, allowed: ["answers_per_period", "reset_period_seconds"]) else { continue }
+                    let n = reader.integer("\(path).answers_per_period", in: m, key: "answers_per_period", required: true,
+                                           range: 1...1_000_000) ?? 1
+                    let s = reader.integer("\(path).reset_period_seconds", in: m, key: "reset_period_seconds", range: 1...(3660 * 86_400))
+                    tenants[tenant] = ProbingPolicy(answersPerPeriod: UInt64(n), resetPeriodSeconds: s.map(Int64.init) ?? period.map(Int64.init) ?? 86_400)
+                }
+            }
             config.probing = Probing(answersPerPeriod: UInt64(answers), resetPeriodSeconds: period.map(Int64.init) ?? 86_400,
-                                     subjectFields: fields)
+                                     subjectFields: fields, tenants: tenants)
         }
         if let b = reader.mapping("privacy.budgets", in: section, allowed: nil) {
             for (tenant, _) in b.sorted(by: { $0.key < $1.key }) {

@@ -19,8 +19,10 @@ public final class PrivacyEngine: Sendable {
     public let oprfKeys: OPRFKeyManager
     /// The budgets of DP releases.
     public let accountant: BudgetAccountant
-    /// The probing limit, when configured.
+    /// The probing limit, when configured: the default guard.
     public let probing: ProbingGuard?
+    /// Guards of tenants with their own probing policy.
+    let tenantProbing: [String: ProbingGuard]
     let configuration: PrivacyConfiguration
     private let oprfWindows = Mutex<[String: (window: Int64, used: Int)]>([:])
     let presentationNonces = Mutex<[String: (tenant: String, expires: Date)]>([:])
@@ -45,12 +47,19 @@ public final class PrivacyEngine: Sendable {
         do {
             accountant = try BudgetAccountant(ledger: ledger, configuration: .init(tenants: config.budgets), now: now)
             if let p = config.probing {
-                probing = try ProbingGuard(ledger: ledger, digestKey: try secret.probingDigestKey(),
+                let digestKey = try secret.probingDigestKey()
+                probing = try ProbingGuard(ledger: ledger, digestKey: digestKey,
                                            policy: ProbingPolicy(answersPerPeriod: p.answersPerPeriod,
                                                                  resetPeriodSeconds: p.resetPeriodSeconds),
                                            now: now)
+                var guards: [String: ProbingGuard] = [:]
+                for (tenant, policy) in p.tenants {
+                    guards[tenant] = try ProbingGuard(ledger: ledger, digestKey: digestKey, policy: policy, now: now)
+                }
+                tenantProbing = guards
             } else {
                 probing = nil
+                tenantProbing = [:]
             }
         } catch let error as DifferentialPrivacyError {
             throw HostServiceError(.configuration, "privacy ledger: \(error.description)")
@@ -81,7 +90,7 @@ public final class PrivacyEngine: Sendable {
     ///   answers left this period.
     /// - Throws: ``APIProblem`` `privacy_budget_exhausted` (429, `retry_after`).
     public func chargeAnswer(relyingParty: String, subject: String, question: String) async throws(APIProblem) -> UInt64? {
-        guard let probing else { return nil }
+        guard let probing = tenantProbing[relyingParty] ?? probing else { return nil }
         do { return try await probing.chargeAnswer(relyingParty: relyingParty, subject: subject, question: question) } catch {
             throw Self.problem(for: error, now: now())
         }

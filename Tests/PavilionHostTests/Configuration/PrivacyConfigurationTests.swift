@@ -41,6 +41,7 @@ final class PrivacyConfigurationTests: XCTestCase {
                 answers_per_period: 5
                 reset_period_seconds: 3600
                 subject_fields: { camara-kyc-match: [phone_number] }
+                tenants: { shop: { answers_per_period: 2 } }
               budgets:
                 acme: { epsilon: "1.5", reset_period_seconds: 86400 }
                 shop: { rho: 0.25 }
@@ -49,7 +50,9 @@ final class PrivacyConfigurationTests: XCTestCase {
             """)
         let privacy = try XCTUnwrap(config.privacy)
         XCTAssertEqual(privacy.secretFile, "/etc/pavilion/keys/privacy.key")
-        XCTAssertEqual(privacy.probing, .init(answersPerPeriod: 5, resetPeriodSeconds: 3600, subjectFields: ["camara-kyc-match": ["phone_number"]]))
+        XCTAssertEqual(privacy.probing, .init(answersPerPeriod: 5, resetPeriodSeconds: 3600, subjectFields: ["camara-kyc-match": ["phone_number"]],
+                                              tenants: ["shop": ProbingPolicy(answersPerPeriod: 2, resetPeriodSeconds: 3600)]))
+        XCTAssertEqual(privacy.probing?.policy(for: "acme"), ProbingPolicy(answersPerPeriod: 5, resetPeriodSeconds: 3600))
         XCTAssertEqual(privacy.budgets["acme"], BudgetPolicy(limit: .epsilon(try PrivacyAmount("1.5")), resetPeriodSeconds: 86_400))
         XCTAssertEqual(privacy.budgets["shop"], BudgetPolicy(limit: .rho(try PrivacyAmount("0.25"))))
         XCTAssertEqual(privacy.defaultBudget, BudgetPolicy(limit: .epsilon(try PrivacyAmount("0.5"))))

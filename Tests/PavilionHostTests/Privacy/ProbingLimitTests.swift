@@ -13,7 +13,8 @@ import XCTest
 /// a restart (it is in the store's ledger).
 final class ProbingLimitTests: XCTestCase {
     func testRepeatedYesNoQuestionsAboutOneSubjectAreRefusedOverTheLimit() async throws {
-        let privacy = PrivacyConfiguration(probing: .init(answersPerPeriod: 3, resetPeriodSeconds: 86_400))
+        let privacy = PrivacyConfiguration(probing: .init(answersPerPeriod: 3, resetPeriodSeconds: 86_400,
+                                                          tenants: ["other": ProbingPolicy(answersPerPeriod: 1, resetPeriodSeconds: 3600)]))
         let host = try await HostHarness(privacy: privacy)
         do {
             for i in 0..<3 {
@@ -30,16 +31,19 @@ final class ProbingLimitTests: XCTestCase {
             XCTAssertTrue((1...86_400).contains(retry), "\(retry)")
             XCTAssertFalse(refused.text.contains("subject_digest"))
 
-            // Another relying party is not affected.
+            // Another relying party is not affected; its own (stricter) limit applies to it.
             let other = try await host.send("POST", "/v1/verifications", key: host.otherKey, body: HostHarness.echoBody())
             XCTAssertEqual(other.status, 200, other.text)
+            let otherAgain = try await host.send("POST", "/v1/verifications", key: host.otherKey, body: HostHarness.echoBody())
+            XCTAssertEqual(otherAgain.status, 429, otherAgain.text)
+            XCTAssertLessThanOrEqual(try XCTUnwrap(otherAgain.headers["retry-after"].flatMap { Int($0) }), 3600)
 
             // The refusal is audited, and the ledger holds digests, never the subject.
             let records = try await host.store.auditRecords(tenant: TenantID("acme"), afterSequence: 0, limit: 10)
             XCTAssertEqual(records.last?.entry.requestID, "probe-4")
             XCTAssertEqual(records.last?.entry.outcome, "privacy_budget_exhausted")
             let ledger = try host.store.privacyLedgerRecords()
-            XCTAssertEqual(ledger.count, 4)
+            XCTAssertEqual(ledger.count, 4, "three answers to acme, one to other; refusals spend nothing")
             XCTAssertTrue(ledger.allSatisfy { if case .probing = $0.account { return true } else { return false } })
 
             // A restarted engine over the same store remembers the answers.
