@@ -40,7 +40,9 @@ extension SQLiteStore {
         }
         values += [.text(record.mechanism), .text(record.unit), .text(record.amount), .integer(record.timeMilliseconds)]
         let bound = values
-        try worker.runBlocking { db throws(StoreError) in
+        // Blocking on the writer's queue (never called from it): the
+        // accountant must know the charge is durable before granting it.
+        _ = try worker.runBlocking { db throws(StoreError) in
             try db.storeRun("cannot append to the privacy ledger", """
                 INSERT INTO privacy_ledger (account, tenant_id, dataset, relying_party, subject_digest, mechanism, unit, amount, time_ms)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
