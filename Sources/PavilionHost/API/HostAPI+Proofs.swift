@@ -7,7 +7,7 @@ import PavilionPrivacy
 
 /// The zero-knowledge presentation routes: a relying party takes a fresh
 /// nonce, the holder proves "age at least N" about the birth-date
-/// commitment in a credential this host issued, and the host checks the
+/// commitment in a credential this host issued (vc+jwt or dc+sd-jwt), and the host checks the
 /// credential's signature, the nonce (once, for this tenant) and the proof.
 /// See `docs/privacy.md`, "Credentials with committed attributes".
 extension HostAPI {
@@ -40,7 +40,7 @@ extension HostAPI {
             throw APIProblem.invalidRequest("unknown member \"\(Tokens.printable(unknown))\"")
         }
         guard let token = members["credential"]?.stringValue, !token.isEmpty else {
-            throw APIProblem.invalidRequest("\"credential\" must be the vc+jwt this host issued")
+            throw APIProblem.invalidRequest("\"credential\" must be the vc+jwt or dc+sd-jwt this host issued")
         }
         guard let attribute = members["attribute"]?.stringValue, Tokens.isToken(attribute) else {
             throw APIProblem.invalidRequest("\"attribute\" must name the committed attribute, e.g. \"birthdate\"")
@@ -88,10 +88,33 @@ extension HostAPI {
     }
 
     /// The commitment bytes in the `<attribute>_commitment` claim of a
-    /// vc+jwt this host issued and signed, still valid.
+    /// vc+jwt or dc+sd-jwt (with that claim disclosed) this host issued and
+    /// signed, still valid.
     private func commitment(in token: String, attribute: String) throws(APIProblem) -> [UInt8] {
         guard let keyring else { throw APIProblem(404, "not_found", "this host issues no credentials") }
         let refused = { (why: String) in APIProblem(400, "credential_invalid", "the credential is refused: \(why)") }
+        let claims: [String: JSONValue]
+        if token.contains("~") {
+            let keys = keyring.jwks["keys"]?.arrayValue?.compactMap { try? JWK(json: $0) } ?? []
+            let verifier = SDJWTVCVerifier(issuerKeys: keys, expectedIssuer: keyring.issuer, keyBinding: .notRequired)
+            do { claims = try verifier.verify(token, now: Int64(Date().timeIntervalSince1970)).sdJWT.processedPayload } catch {
+                throw refused(error.description)
+            }
+        } else {
+            claims = try vcJWTSubject(token, keyring: keyring, refused: refused)
+        }
+        let claim = claims[AttributeCommitments.claimName(attribute)]
+        guard claim?["scheme"]?.stringValue == AttributeCommitments.scheme,
+              claim?["encoding"]?.stringValue == AttributeCommitments.encoding,
+              let bytes = claim?["commitment"]?.stringValue.flatMap(Hex.decode) else {
+            throw refused("it carries no \(AttributeCommitments.scheme) commitment to \(attribute)")
+        }
+        return bytes
+    }
+
+    /// The `credentialSubject` of a valid vc+jwt signed by one of this host's keys.
+    private func vcJWTSubject(_ token: String, keyring: SigningKeyring,
+                              refused: (String) -> APIProblem) throws(APIProblem) -> [String: JSONValue] {
         guard let kid = (try? JWS.unverifiedHeader(ofCompact: token))?["kid"]?.stringValue,
               let member = keyring.jwks["keys"]?.arrayValue?.first(where: { $0["kid"]?.stringValue == kid }),
               let key = try? JWK(json: member) else {
@@ -102,13 +125,7 @@ extension HostAPI {
             throw refused(error.description)
         }
         guard verified.credential.issuer == keyring.issuer else { throw refused("it was issued by \(verified.credential.issuer)") }
-        let claim = verified.credential.json["credentialSubject"]?[AttributeCommitments.claimName(attribute)]
-        guard claim?["scheme"]?.stringValue == AttributeCommitments.scheme,
-              claim?["encoding"]?.stringValue == AttributeCommitments.encoding,
-              let bytes = claim?["commitment"]?.stringValue.flatMap(Hex.decode) else {
-            throw refused("it carries no \(AttributeCommitments.scheme) commitment to \(attribute)")
-        }
-        return bytes
+        return verified.credential.json["credentialSubject"]?.objectValue ?? [:]
     }
 
     /// `YYYY-MM-DD` of `date` in UTC.

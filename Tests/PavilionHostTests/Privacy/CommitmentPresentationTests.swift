@@ -169,6 +169,54 @@ final class CommitmentPresentationTests: XCTestCase {
         await setup.stop()
     }
 
+    func testAnSDJWTVCCarriesTheCommitmentAsADisclosureAndPresentsToo() async throws {
+        let setup = try await makeSetup()
+        do {
+            let issued = try await setup.send("POST", "/v1/verifications", body: Self.verification(
+                birthdate: "1990-05-01", extra: #","credential_format":"dc+sd-jwt","commit_attributes":["birthdate"]"#))
+            XCTAssertEqual(issued.status, 200, issued.text)
+            let credential = try XCTUnwrap(issued.json?["credential"]?.stringValue)
+            XCTAssertTrue(credential.contains("~"), credential)
+            let opening = try XCTUnwrap(issued.json?["commitments"]?["birthdate"])
+            let parameters = try ZKParameters.p256()
+            let commitment = try PedersenCommitment(serialized: try XCTUnwrap(opening["commitment"]?.stringValue.flatMap(Hex.decode)),
+                                                    parameters: parameters)
+            let blinding = try ECScalar(bigEndian: try XCTUnwrap(opening["blinding"]?.stringValue.flatMap(Hex.decode)), in: parameters.group)
+            let nonce = try await setup.send("POST", "/v1/privacy/proofs/nonce", body: "{}")
+            let n = try XCTUnwrap(nonce.json?["nonce"]?.stringValue)
+            let today = HostAPI.utcDay(Date())
+            let proof = try CommittedDatePredicate.prove(
+                value: UInt64(try XCTUnwrap(opening["value"]?.intValue)), blinding: blinding, commitment: commitment, years: 21,
+                on: today, context: CommittedDatePredicate.context(nonce: try XCTUnwrap(Hex.decode(n)), audience: "acme"),
+                parameters: parameters)
+            let body = JSONValue.object([
+                "credential": .string(credential), "attribute": "birthdate", "nonce": .string(n),
+                "predicate": .object(["type": "age_at_least", "years": 21, "on": .string(today)]),
+                "proof": .string(Hex.encode(try proof.serialized())),
+            ]).serialized
+            let ok = try await setup.send("POST", "/v1/privacy/proofs/verify", body: body)
+            XCTAssertEqual(ok.status, 200, ok.text)
+            XCTAssertEqual(ok.json?["predicate"]?["years"], 21)
+
+            // Without the commitment's disclosure the credential carries no commitment.
+            let withoutDisclosures = String(credential.split(separator: "~").first ?? "") + "~"
+            let nonce2 = try await setup.send("POST", "/v1/privacy/proofs/nonce", body: "{}")
+            let n2 = try XCTUnwrap(nonce2.json?["nonce"]?.stringValue)
+            let stripped = JSONValue.object([
+                "credential": .string(withoutDisclosures), "attribute": "birthdate", "nonce": .string(n2),
+                "predicate": .object(["type": "age_at_least", "years": 21, "on": .string(today)]),
+                "proof": .string(Hex.encode(try proof.serialized())),
+            ]).serialized
+            let refused = try await setup.send("POST", "/v1/privacy/proofs/verify", body: stripped)
+            XCTAssertEqual(refused.status, 400, refused.text)
+            XCTAssertEqual(refused.json?["code"], "credential_invalid")
+        } catch {
+            await setup.stop()
+            throw error
+        }
+        await setup.stop()
+    }
+
     func testOnlyConfirmedAttributesAreCommitted() async throws {
         let setup = try await makeSetup()
         do {
