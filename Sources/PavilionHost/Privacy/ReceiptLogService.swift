@@ -7,7 +7,8 @@ import Synchronization
 /// The privacy-receipt transparency log of a running host, kept in the
 /// store (`privacy_log_entries`), so it survives restarts.
 ///
-/// The store assigns leaf indices (appends are serialised by its writer);
+/// The store assigns leaf indices (appends are serialised by its writer,
+/// and a verification's receipt is appended in its own transaction);
 /// an in-memory ``MerkleTree`` mirrors the stored leaves and catches up
 /// from the store before it answers a tree head or a proof, so concurrent
 /// appends never reorder the tree. Tree heads are signed by the log key
@@ -38,13 +39,6 @@ public final class ReceiptLogService: Sendable {
     /// - Throws: ``ReceiptError`` when the receipt is refused or signing fails.
     public func sign(_ receipt: PrivacyReceipt) throws(ReceiptError) -> SignedReceipt {
         try SignedReceipt.sign(receipt, with: signer)
-    }
-
-    /// Sign `receipt` and append it on its own (not for verifications).
-    /// - Returns: the leaf index and the signed receipt.
-    public func record(_ receipt: PrivacyReceipt) async throws -> (index: Int64, signed: SignedReceipt) {
-        let signed = try SignedReceipt.sign(receipt, with: signer)
-        return (try await store.appendPrivacyLogEntry(signed.logEntry), signed)
     }
 
     /// Bring the in-memory tree up to the stored log.
