@@ -27,6 +27,9 @@ public struct SigningKeyring: Sendable {
     public let lifetimeSeconds: Int
     /// Region name → signers.
     public let regions: [String: RegionSigners]
+    /// Keys opened from the same source for other uses (the privacy
+    /// receipt log's `privacy.log_key`), by label; not in the JWKS.
+    public var otherSigners: [String: any Signer] = [:]
 
     /// - Parameters:
     ///   - issuer: the issuer identifier.
@@ -39,11 +42,13 @@ public struct SigningKeyring: Sendable {
     }
 
     /// Open the keys a configuration names.
-    /// - Parameter configuration: the `credentials:` section.
+    /// - Parameters:
+    ///   - configuration: the `credentials:` section.
+    ///   - otherLabels: more keys to open from the same source (``otherSigners``).
     /// - Returns: the keyring.
     /// - Throws: ``SignerError`` (software store) or ``PKCS11Error`` wrapped in
     ///   a ``SignerError`` (HSM), naming the key that failed.
-    public static func open(_ configuration: CredentialsConfiguration) throws(SignerError) -> SigningKeyring {
+    public static func open(_ configuration: CredentialsConfiguration, otherLabels: [String] = []) throws(SignerError) -> SigningKeyring {
         let find: (String) throws(SignerError) -> any Signer
         switch configuration.keys {
         case .software(let directory, let masterKeyFile):
@@ -77,7 +82,9 @@ public struct SigningKeyring: Sendable {
             }
             regions[name] = signers
         }
-        return SigningKeyring(issuer: configuration.issuer, lifetimeSeconds: configuration.lifetimeSeconds, regions: regions)
+        var keyring = SigningKeyring(issuer: configuration.issuer, lifetimeSeconds: configuration.lifetimeSeconds, regions: regions)
+        for label in otherLabels { keyring.otherSigners[label] = try find(label) }
+        return keyring
     }
 
     /// The signer for `format` in `region`, if the region has that kind of key.

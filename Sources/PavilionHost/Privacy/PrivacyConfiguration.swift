@@ -7,6 +7,7 @@ import PavilionPrivacy
 /// ```yaml
 /// privacy:
 ///   secret_file: privacy.key          # default: <data_dir>/privacy.key, made on first start
+///   log_key: receipt-log-eddsa        # optional: a key of the credentials: key source signs the log
 ///   probing:                          # absent: no probing limit
 ///     answers_per_period: 20
 ///     reset_period_seconds: 86400
@@ -49,6 +50,10 @@ public struct PrivacyConfiguration: Sendable, Hashable {
     /// `secret_file`: 32 random bytes from which the probing digest key,
     /// the OPRF key-sealing key and the log signing key are derived.
     public var secretFile: String?
+    /// `log_key`: the label of an EdDSA or ES256 key in the `credentials:`
+    /// key source (software store or HSM) that signs receipts and tree
+    /// heads instead of the key derived from the secret.
+    public var logKey: String?
     /// `probing`; `nil` when verifications are not limited per subject.
     public var probing: Probing?
     /// `budgets`: tenant → its differential-privacy budget.
@@ -74,9 +79,15 @@ public struct PrivacyConfiguration: Sendable, Hashable {
     /// Read the `privacy:` mapping of `root`.
     static func parse(_ reader: inout ConfigReader, root: [String: JSONValue]?, path: (String) -> String) -> PrivacyConfiguration? {
         guard let section = reader.mapping("privacy", in: root,
-                                           allowed: ["secret_file", "probing", "budgets", "default_budget", "oprf"]) else { return nil }
+                                           allowed: ["secret_file", "log_key", "probing", "budgets", "default_budget", "oprf"]) else {
+            return nil
+        }
         var config = PrivacyConfiguration()
         config.secretFile = reader.string("privacy.secret_file", in: section, key: "secret_file").map(path)
+        config.logKey = reader.string("privacy.log_key", in: section, key: "log_key")
+        if config.logKey != nil, root?["credentials"] == nil {
+            reader.error("privacy.log_key", "privacy.log_key names a key of the credentials: key source; add a credentials: section")
+        }
         if let p = reader.mapping("privacy.probing", in: section,
                                   allowed: ["answers_per_period", "reset_period_seconds", "subject_fields", "tenants"]) {
             let answers = reader.integer("privacy.probing.answers_per_period", in: p, key: "answers_per_period", required: true,

@@ -33,15 +33,18 @@ public final class PrivacyEngine: Sendable {
     ///   - configuration: the `privacy:` section (defaults when absent).
     ///   - dataDirectory: where the privacy secret lives by default.
     ///   - store: the store.
+    ///   - logSigner: the receipt log's key when `privacy.log_key` names one; else derived from the privacy secret.
     ///   - now: the clock.
     /// - Throws: ``HostServiceError`` `.configuration`.
-    public init(configuration: PrivacyConfiguration?, dataDirectory: String, store: any Store,
+    public init(configuration: PrivacyConfiguration?, dataDirectory: String, store: any Store, logSigner: (any LogSigner)? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }) throws(HostServiceError) {
         let config = configuration ?? PrivacyConfiguration()
         self.configuration = config
         self.now = now
         let secret = try PrivacySecret.loadOrCreate(configured: config.secretFile, dataDirectory: dataDirectory)
-        receipts = ReceiptLogService(store: store, signer: try secret.logSigner())
+        let signer: any LogSigner
+        if let logSigner { signer = logSigner } else { signer = try secret.logSigner() }
+        receipts = ReceiptLogService(store: store, signer: signer)
         oprfKeys = try OPRFKeyManager(store: store, secret: secret)
         let ledger = StoreBudgetLedger(store: store)
         do {

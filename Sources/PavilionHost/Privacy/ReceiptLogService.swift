@@ -18,13 +18,13 @@ public final class ReceiptLogService: Sendable {
     static let catchUpBatch = 4096
 
     private let store: any PrivacyStore
-    private let signer: Ed25519LogSigner
+    private let signer: any LogSigner
     private let tree = Mutex(MerkleTree())
 
     /// - Parameters:
     ///   - store: where the leaves live.
     ///   - signer: the log's key.
-    public init(store: any PrivacyStore, signer: Ed25519LogSigner) {
+    public init(store: any PrivacyStore, signer: any LogSigner) {
         self.store = store
         self.signer = signer
     }

@@ -91,15 +91,25 @@ public final class HostService: Sendable {
         let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
                                          manifests: FileManifestSource())
         var keyring: SigningKeyring?
+        let logKey = configuration.privacy?.logKey
         if let credentials = configuration.credentials {
-            do { keyring = try SigningKeyring.open(credentials) } catch {
+            do { keyring = try SigningKeyring.open(credentials, otherLabels: logKey.map { [$0] } ?? []) } catch {
                 client.shutdown()
                 group.shutdown()
                 throw HostServiceError(.configuration, "credentials: \(error)")
             }
         }
         let privacy: PrivacyEngine
-        do { privacy = try PrivacyEngine(configuration: configuration.privacy, dataDirectory: configuration.dataDirectory, store: store) } catch {
+        do {
+            let logSigner = try logKey.flatMap { label throws(HostServiceError) -> HSMLogSigner? in
+                guard let signer = keyring?.otherSigners[label] else {
+                    throw HostServiceError(.configuration, "privacy.log_key \(label) is not a key of the credentials: key source")
+                }
+                return try HSMLogSigner(signer: signer)
+            }
+            privacy = try PrivacyEngine(configuration: configuration.privacy, dataDirectory: configuration.dataDirectory, store: store,
+                                        logSigner: logSigner)
+        } catch {
             client.shutdown()
             group.shutdown()
             throw error

@@ -31,12 +31,32 @@ enum OPRFKeyCommand {
     }
 
     /// `pavilion privacy log-key [--data DIR | --config FILE] [--secret-file FILE]`:
-    /// print the transparency log's public key (derived from the privacy
-    /// secret) in the form `privacy receipt verify --key` takes.
+    /// print the transparency log's public key — the `privacy.log_key` of
+    /// the config's key source, else the key derived from the privacy
+    /// secret — in the form `privacy receipt verify --key` takes.
     static func logKey(_ words: [String]) throws -> Int32 {
         let args = try Arguments(words[...], flags: [], options: DataLocation.options.union(["secret-file"]))
         guard args.positional.isEmpty else { throw UsageError("privacy log-key takes no arguments") }
         return try OperatorCommand.guarded {
+            if let config = args.option("config"), args.option("secret-file") == nil {
+                let configuration: HostConfiguration
+                do throws(HostConfigurationError) { configuration = try HostConfiguration.load(path: config) } catch { throw ConfigError(diagnostics: error.diagnostics) }
+                if let label = configuration.privacy?.logKey, let credentials = configuration.credentials {
+                    // The log signs with a key of the credentials key source (software store or HSM).
+                    let key: LogPublicKey
+                    do {
+                        let keyring = try SigningKeyring.open(credentials, otherLabels: [label])
+                        guard let signer = keyring.otherSigners[label] else { throw CommandError("no key \(label)") }
+                        key = try HSMLogSigner(signer: signer).publicKey
+                    } catch let error as CommandError {
+                        throw error
+                    } catch {
+                        throw CommandError("privacy.log_key \(label): \(error)")
+                    }
+                    Output.out(key.json.prettySerialized)
+                    return 0
+                }
+            }
             let path = try secretPath(args)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CommandError("no privacy secret at \(path): start the host once (it makes one) or give --secret-file")

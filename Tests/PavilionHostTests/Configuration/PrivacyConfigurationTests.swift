@@ -70,6 +70,7 @@ final class PrivacyConfigurationTests: XCTestCase {
                 shop: { epsilon: "1", rho: "1" }
                 none: { reset_period_seconds: 60 }
               oprf: { max_batch: 0, per_minute: 5 }
+              log_key: receipt-log
               extra: 1
             """)
         let text = found.joined(separator: "\n")
@@ -80,6 +81,7 @@ final class PrivacyConfigurationTests: XCTestCase {
         XCTAssertTrue(text.contains("budget 'none' gives exactly one of epsilon, rho"), text)
         XCTAssertTrue(text.contains("unknown key 'per_minute'"), text)
         XCTAssertTrue(text.contains("unknown key 'extra' in 'privacy'"), text)
+        XCTAssertTrue(text.contains("privacy.log_key names a key of the credentials: key source"), text)
         XCTAssertTrue(found.allSatisfy { $0.hasPrefix("/etc/pavilion/pavilion.yaml:") }, text)
     }
 }
