@@ -63,19 +63,22 @@ public final class ReceiptLogService: Sendable {
     }
 
     /// A signed tree head for the log as stored now (the kept one when this
-    /// size was signed before).
+    /// size was signed before by the current key; after a key change, a
+    /// fresh one).
     public func treeHead(now: Date = Date()) async throws -> SignedTreeHead {
         try await catchUp()
         let (size, root) = tree.withLock { ($0.size, $0.rootHash) }
         if let kept = try await store.privacyTreeHead(treeSize: Int64(size)),
-           let head = try? SignedTreeHead(json: try JSONParser().parse(kept)), head.rootHash == root {
+           let head = try? SignedTreeHead(json: try JSONParser().parse(kept)), head.rootHash == root,
+           head.keyID == signer.publicKey.keyID {
             return head
         }
         let head = try SignedTreeHead.sign(treeSize: size, timestamp: UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded(.down))),
                                            rootHash: root, with: signer)
         try await store.recordPrivacyTreeHead(treeSize: Int64(size), signed: head.json.serialized)
         if let kept = try await store.privacyTreeHead(treeSize: Int64(size)),
-           let first = try? SignedTreeHead(json: try JSONParser().parse(kept)) {
+           let first = try? SignedTreeHead(json: try JSONParser().parse(kept)), first.rootHash == root,
+           first.keyID == signer.publicKey.keyID {
             return first
         }
         return head
