@@ -99,6 +99,15 @@ final class PrivacyReceiptAPITests: XCTestCase {
             XCTAssertEqual(again.keyID, head.json?["signature"]?["kid"]?.stringValue)
             let bundle = try await restarted.receipts.bundle(index: 2)
             XCTAssertTrue(try XCTUnwrap(bundle).verify(pinnedKey: restarted.receipts.publicKey).isValid)
+
+            // After a log key change the same tree is signed afresh by the new key.
+            let newKey = try Ed25519LogSigner()
+            let rekeyed = try PrivacyEngine(configuration: nil, dataDirectory: data, store: host.store, logSigner: newKey)
+            let newHead = try await rekeyed.receipts.treeHead()
+            XCTAssertEqual(newHead.treeSize, 3)
+            XCTAssertEqual(newHead.rootHash, again.rootHash)
+            XCTAssertEqual(newHead.keyID, newKey.publicKey.keyID)
+            XCTAssertTrue(newHead.isValidSignature(with: newKey.publicKey))
         } catch {
             await host.stop()
             throw error
