@@ -41,6 +41,9 @@ enum Pavilion {
                                                 run a DP simulator; prints {"simulator":…,"url":…}
           privacy receipt verify FILE [--key FILE] [--json]
                                                 check a privacy receipt bundle offline (signature, inclusion, tree head)
+          privacy oprf-key create|rotate|list TENANT [NAME] [--suite S] [--mode M] [--data DIR | --config FILE]
+                                                OPRF keys per tenant and purpose, sealed in the store; rotate adds a version
+          privacy log-key [--data DIR | --config FILE]  the receipt log's public key, to pin with receipt verify --key
           credential verify [--trust JWKS] [--trust-anchors PEM] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
                                                 JSON report of each check; exit 0 valid, 1 invalid

@@ -1,4 +1,5 @@
 import Foundation
+import PavilionCore
 
 /// XML Schema 1.1 `dateTimeStamp` (a `dateTime` with a mandatory time
 /// zone), the type of VC 2.0 `validFrom`/`validUntil` and Data Integrity
@@ -22,7 +23,7 @@ public enum DateTimeStamp {
         guard let year = number(0..<4), c[4] == 0x2D, let month = number(5..<7), c[7] == 0x2D, let day = number(8..<10),
               c[10] == UInt8(ascii: "T"), let hour = number(11..<13), c[13] == 0x3A, let minute = number(14..<16),
               c[16] == 0x3A, let second = number(17..<19) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60 else {
+        guard (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: month, year: year), hour < 24, minute < 60, second < 60 else {
             return nil
         }
         var index = 19
@@ -51,7 +52,7 @@ public enum DateTimeStamp {
             return nil
         }
         guard index == c.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilCalendar.daysFromCivil(year: year, month: month, day: day)
         let seconds = Double(days * 86400 + hour * 3600 + minute * 60 + second - offset) + fraction
         return Date(timeIntervalSince1970: seconds)
     }
@@ -68,24 +69,6 @@ public enum DateTimeStamp {
         let year = String(y)
         return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-\(two(m))-\(two(d))T"
             + "\(two(secondsOfDay / 3600)):\(two(secondsOfDay % 3600 / 60)):\(two(secondsOfDay % 60))Z"
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (H. Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 
     private static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {

@@ -28,15 +28,24 @@ public final class HostAPI: Sendable {
         case statusListCredential = "GET /v1/status-lists/{id}/{purpose}"
         case setCredentialStatus = "POST /v1/credentials/{id}/status"
         case verifyCredential = "POST /v1/credentials/verify"
+        case oprfPublicKey = "GET /v1/privacy/oprf/{key}"
+        case oprfEvaluate = "POST /v1/privacy/oprf/{key}/evaluate"
+        case privacyTreeHead = "GET /v1/privacy/log/tree-head"
+        case privacyReceipt = "GET /v1/privacy/log/receipts/{index}"
+        case privacyConsistency = "GET /v1/privacy/log/consistency"
+        case analyticsVerifications = "GET /v1/analytics/verifications"
+        case proofNonce = "POST /v1/privacy/proofs/nonce"
+        case proofVerify = "POST /v1/privacy/proofs/verify"
         case unknown = "unknown"
     }
 
-    private let store: any Store
-    private let connectors: any ConnectorCatalog
+    let store: any Store
+    let connectors: any ConnectorCatalog
     private let pipeline: VerificationPipeline
     /// The registry the API counts into.
     public let metrics: Metrics
-    private let logger: Logger
+    let logger: Logger
+    let privacy: PrivacyEngine?
     private let draining = Atomic<Bool>(false)
     let defaultKeyring: SigningKeyring?
     /// The credential issuer (keys with their lifecycle, status lists); `nil` when the host issues none.
@@ -55,9 +64,12 @@ public final class HostAPI: Sendable {
     ///   - credentials: the issuer with its key registry and status lists.
     ///   - statusFetcher: fetches other issuers' status lists for `POST /v1/credentials/verify`.
     ///   - didWebFetcher: fetches did:web documents for `POST /v1/credentials/verify`.
+    ///   - privacy: the privacy engine behind `/v1/privacy/...` and `/v1/analytics/...`; `nil` for none.
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
                 logger: Logger, keyring: SigningKeyring? = nil, credentials: CredentialIssuer? = nil,
-                statusFetcher: (any StatusListFetcher)? = nil, didWebFetcher: (any DIDWebFetcher)? = nil) {
+                statusFetcher: (any StatusListFetcher)? = nil, didWebFetcher: (any DIDWebFetcher)? = nil,
+                privacy: PrivacyEngine? = nil) {
+        self.privacy = privacy
         self.didWebFetcher = didWebFetcher
         defaultKeyring = keyring
         self.credentials = credentials
@@ -172,6 +184,9 @@ public final class HostAPI: Sendable {
             return try await setCredentialStatus(request, caller: caller)
         case .verifyCredential:
             return try await verifyCredential(request)
+        case .oprfPublicKey, .oprfEvaluate, .privacyTreeHead, .privacyReceipt, .privacyConsistency, .analyticsVerifications,
+             .proofNonce, .proofVerify:
+            return try await dispatchPrivacy(request, route: route, caller: caller)
         case .health, .ready, .metrics, .jwks, .issuerMetadata, .statusList, .statusListCredential, .unknown:
             throw APIProblem(404, "not_found", "no such resource")
         }
@@ -194,7 +209,7 @@ public final class HostAPI: Sendable {
                !path.dropFirst("/v1/verifications/".count).contains("/") {
                 return .getVerification
             }
-            return .unknown
+            return privacyRoute(method: method, path: path) ?? .unknown
         }
     }
 
@@ -206,7 +221,7 @@ public final class HostAPI: Sendable {
         case "/v1/credentials/verify": return ["POST"]
         default:
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
-            return credentialAllowedMethods(path: path)
+            return credentialAllowedMethods(path: path) ?? privacyAllowedMethods(path: path)
         }
     }
 
@@ -399,6 +414,7 @@ public final class HostAPI: Sendable {
     static func problemResponse(_ problem: APIProblem, requestID: String) -> HTTPServerResponse {
         var headers: HTTPHeaders = ["content-type": "application/problem+json"]
         if problem.status == 401 { headers.add(name: "www-authenticate", value: "Bearer") }
+        if case .int(let seconds)? = problem.extensions["retry_after"] { headers.add(name: "retry-after", value: String(seconds)) }
         return HTTPServerResponse(status: problem.status, headers: headers, body: problem.json(requestID: requestID).serializedBytes)
     }
 

@@ -8,6 +8,8 @@ public struct VerificationRequest: Sendable, Hashable {
     public var claims: [String]
     /// The subject's attributes (never logged or stored).
     public var subject: JSONValue
+    /// Subject attributes to commit to in the credential (`commit_attributes`).
+    public var commitAttributes: [String] = []
     /// Why the relying party asks (a token such as `kyc`).
     public var purpose: String
     /// The lawful basis relied on, if stated.
@@ -58,7 +60,7 @@ public struct VerificationRequest: Sendable, Hashable {
             throw .invalidRequest("the body must be a JSON object, not \(value.typeName)")
         }
         let known: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction",
-                                  "credential_format", "subject_did", "holder_jwk", "encrypt_to"]
+                                  "credential_format", "subject_did", "holder_jwk", "encrypt_to", "commit_attributes"]
         if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalidRequest("unknown member \"\(Tokens.printable(unknown))\"")
         }
@@ -101,10 +103,13 @@ public struct VerificationRequest: Sendable, Hashable {
             throw .invalidRequest("\"jurisdiction\" must be one of \(known)")
         }
         let credential = try CredentialRequestFields.parse(members)
-        return VerificationRequest(connector: connector, claims: claims, subject: subject, purpose: purpose,
-                                   lawfulBasis: lawfulBasis, jurisdiction: zone, credentialFormat: credential.format,
-                                   subjectDID: credential.subjectDID, holderJWK: credential.holderJWK,
-                                   encryptTo: credential.encryptTo)
+        var request = VerificationRequest(connector: connector, claims: claims, subject: subject, purpose: purpose,
+                                          lawfulBasis: lawfulBasis, jurisdiction: zone, credentialFormat: credential.format,
+                                          subjectDID: credential.subjectDID, holderJWK: credential.holderJWK,
+                                          encryptTo: credential.encryptTo)
+        request.commitAttributes = try AttributeCommitments.parse(members, claims: claims, subject: subject,
+                                                                  credentialFormat: credential.format)
+        return request
     }
 }
 

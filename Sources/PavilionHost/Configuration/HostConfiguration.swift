@@ -87,6 +87,8 @@ public struct HostConfiguration: Sendable, Hashable {
     /// `event_loops`: event-loop threads; `nil` for the default
     /// (``HostService/defaultEventLoops``). A change needs a restart.
     public var eventLoops: Int?
+    /// `privacy`: probing limit, DP budgets, OPRF limits, the secret file; `nil` for the defaults.
+    public var privacy: PrivacyConfiguration?
 
     /// - Parameters: the fields above; defaults for the optional ones.
     public init(file: String, listen: Listen, tls: TLS?, dataDirectory: String, connectorsDirectory: String,
@@ -134,7 +136,7 @@ public struct HostConfiguration: Sendable, Hashable {
         }
         let root = reader.mapping("", allowed: ["listen", "tls", "data_dir", "connectors_dir", "region", "limits",
                                                 "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level", "credentials",
-                                                "event_loops"])
+                                                "event_loops", "privacy"])
 
         var listen = Listen(host: "127.0.0.1", port: 8443)
         if let l = reader.mapping("listen", in: root, required: true, allowed: ["host", "port"]) {
@@ -219,6 +221,7 @@ public struct HostConfiguration: Sendable, Hashable {
 
         let credentials = CredentialsConfiguration.parse(&reader, root: root, path: path)
         let eventLoops = reader.integer("event_loops", in: root, key: "event_loops", range: 1...256)
+        let privacy = PrivacyConfiguration.parse(&reader, root: root, path: path)
 
         guard reader.problems.isEmpty else { throw HostConfigurationError(diagnostics: reader.problems) }
         var configuration = HostConfiguration(file: document.file, listen: listen, tls: tls, dataDirectory: dataDir,
@@ -226,6 +229,7 @@ public struct HostConfiguration: Sendable, Hashable {
                                               secretsFile: secretsFile, endpointOverrides: overrides, dpCAFile: dpCA,
                                               logLevel: logLevel, eventLoops: eventLoops)
         configuration.credentials = credentials
+        configuration.privacy = privacy
         return configuration
     }
 }

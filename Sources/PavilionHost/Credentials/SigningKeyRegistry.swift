@@ -34,6 +34,10 @@ public final class SigningKeyRegistry: Sendable {
     ///   - configuration: the `credentials:` section.
     ///   - store: the store's key registry; `nil` to sign with the configured keys only.
     /// - Throws: ``SignerError`` for a key that cannot be opened.
+    /// A key of the same source that is not a credential key (the privacy
+    /// receipt log's `privacy.log_key`); never in the JWKS.
+    public func sourceSigner(label: String) throws(SignerError) -> any Signer { try source.signer(label: label) }
+
     public init(_ configuration: CredentialsConfiguration, store: (any CredentialStore)?) throws(SignerError) {
         self.configuration = configuration
         source = try SigningKeySource.open(configuration.keys)

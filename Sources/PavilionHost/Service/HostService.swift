@@ -2,6 +2,7 @@ import Foundation
 import PavilionCore
 import PavilionCrypto
 import PavilionManifest
+import PavilionHSM
 import PavilionNet
 import PavilionPlugins
 import PavilionStore
@@ -91,6 +92,8 @@ public final class HostService: Sendable {
         let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
                                          manifests: FileManifestSource())
         var issuer: CredentialIssuer?
+        var logKeySigner: (any Signer)?
+        let logKey = configuration.privacy?.logKey
         if let credentials = configuration.credentials {
             let credentialStore = store as? any CredentialStore
             do {
@@ -100,18 +103,34 @@ public final class HostService: Sendable {
                                             timeToLiveSeconds: credentials.statusTimeToLiveSeconds, baseURL: credentials.statusBaseURL)
                 }
                 issuer = CredentialIssuer(registry: registry, status: status, tenantMaxAgeSeconds: credentials.tenantMaxAgeSeconds)
+                if let logKey { logKeySigner = try registry.sourceSigner(label: logKey) }
             } catch {
                 client.shutdown()
                 group.shutdown()
                 throw HostServiceError(.configuration, "credentials: \(error)")
             }
         }
+        let privacy: PrivacyEngine
+        do {
+            let logSigner = try logKey.flatMap { label throws(HostServiceError) -> HSMLogSigner? in
+                guard let signer = logKeySigner else {
+                    throw HostServiceError(.configuration, "privacy.log_key \(label) is not a key of the credentials: key source")
+                }
+                return try HSMLogSigner(signer: signer)
+            }
+            privacy = try PrivacyEngine(configuration: configuration.privacy, dataDirectory: configuration.dataDirectory, store: store,
+                                        logSigner: logSigner)
+        } catch {
+            client.shutdown()
+            group.shutdown()
+            throw error
+        }
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
-                                            credentials: issuer)
+                                            credentials: issuer, privacy: privacy)
         let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger,
                           credentials: issuer, statusFetcher: HTTPStatusListFetcher(client: client),
-                          didWebFetcher: HTTPDIDWebFetcher(client: client))
+                          didWebFetcher: HTTPDIDWebFetcher(client: client), privacy: privacy)
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)
@@ -168,6 +187,9 @@ public final class HostService: Sendable {
         }
         guard new.eventLoops == old.eventLoops else {
             throw HostServiceError(.restartRequired, "event_loops changed; restart to apply")
+        }
+        guard new.privacy == old.privacy else {
+            throw HostServiceError(.restartRequired, "privacy changed; restart to apply")
         }
         var table: SecretsFile.Table = [:]
         if let path = new.secretsFile {

@@ -32,10 +32,17 @@ public struct VerificationOutcome: Sendable, Hashable {
     public var createdAt: Date
     /// The credential issued with the answer, when the request asked for one.
     public var credential: IssuedCredential?
+    /// Where the privacy receipt sits in the transparency log: `{log_index, leaf_hash}`.
+    public var privacyReceipt: JSONValue?
+    /// The openings of attributes committed in the credential (`commit_attributes`), for the holder; never stored.
+    public var commitments: JSONValue?
 
     /// - Parameters: the fields above.
     public init(id: VerificationID, requestID: String?, status: Status, connector: String, connectorVersion: String,
-                region: String?, claims: JSONValue, createdAt: Date, credential: IssuedCredential? = nil) {
+                region: String?, claims: JSONValue, createdAt: Date, credential: IssuedCredential? = nil,
+                privacyReceipt: JSONValue? = nil, commitments: JSONValue? = nil) {
+        self.privacyReceipt = privacyReceipt
+        self.commitments = commitments
         self.credential = credential
         self.id = id
         self.requestID = requestID
@@ -73,6 +80,8 @@ public struct VerificationOutcome: Sendable, Hashable {
             members["credential"] = credential.value
             members["credential_format"] = .string(credential.format.rawValue)
         }
+        if let privacyReceipt { members["privacy_receipt"] = privacyReceipt }
+        if let commitments { members["commitments"] = commitments }
         return .object(members)
     }
 }

@@ -50,14 +50,15 @@ public final class VerificationPipeline: Sendable {
     /// Most HTTP rounds one exchange may ask for.
     public static let maxRounds = 16
 
-    private let store: any Store
+    let store: any Store
     private let connectors: any ConnectorCatalog
     private let validator: any SubjectValidator
     private let transport: any ExchangeTransport
     private let metrics: Metrics
-    private let logger: Logger
+    let logger: Logger
     private let settings: Mutex<PipelineSettings>
     private let credentials: CredentialIssuer?
+    let privacy: PrivacyEngine?
 
     /// - Parameters:
     ///   - store: where verifications and audit records go.
@@ -68,9 +69,11 @@ public final class VerificationPipeline: Sendable {
     ///   - logger: for failures (no personal data).
     ///   - settings: policy, overrides and budget.
     ///   - credentials: issues the credentials requests ask for; `nil` when the host issues none.
+    ///   - privacy: the probing limit and privacy receipts; `nil` for neither.
     public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = JSONSchemaSubjectValidator(),
                 transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings(),
-                credentials: CredentialIssuer? = nil) {
+                credentials: CredentialIssuer? = nil, privacy: PrivacyEngine? = nil) {
+        self.privacy = privacy
         self.credentials = credentials
         self.store = store
         self.connectors = connectors
@@ -147,6 +150,7 @@ public final class VerificationPipeline: Sendable {
                                      })])
                 }
             }
+            if let privacy { try await chargeProbing(request, manifest: manifest, tenant: tenant, privacy: privacy) }
         } catch {
             await finish(audit: audit, problem: error, connector: audit.connector ?? "none")
             throw error
@@ -203,12 +207,14 @@ public final class VerificationPipeline: Sendable {
         }
         var artifacts: [VerificationArtifact] = []
         var credential: IssuedCredential?
+        var commitments: JSONValue?
         if status == .completed, let format = request.credentialFormat, let credentials {
             do throws(APIProblem) {
-                credential = try await credentials.issue(format, content: try Self.credentialContent(request, claims: claims, id: id,
-                                                                                                    tenant: tenant, manifest: manifest,
-                                                                                                    region: region),
-                                                   now: startedAt)
+                var content = try Self.credentialContent(request, claims: claims, id: id, tenant: tenant, manifest: manifest,
+                                                         region: region)
+                commitments = try AttributeCommitments.commit(request.commitAttributes, subject: request.subject, result: claims,
+                                                              into: &content)
+                credential = try await credentials.issue(format, content: content, now: startedAt)
             } catch {
                 logger.error("cannot issue a credential", ["request_id": .string(requestID), "error": .string(error.detail)])
                 await finish(audit: audit, problem: error, connector: manifest.name)
@@ -220,11 +226,24 @@ public final class VerificationPipeline: Sendable {
                                         connectorVersion: manifest.metadata.version, purpose: request.purpose,
                                         status: status == .completed ? .succeeded : .failed, createdAt: startedAt,
                                         finishedAt: finishedAt, result: claims,
-                                        errorCode: status == .completed ? nil : Self.subjectNotFoundCode)
+                                        errorCode: status == .completed ? nil : Self.subjectNotFoundCode,
+                                        region: region.name, jurisdiction: request.jurisdiction.rawValue)
         audit.outcome = status.rawValue
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)
         if let credential { artifacts.append(credential.artifact) }
+        var receiptArtifact: VerificationArtifact?
+        if let privacy {
+            do throws(APIProblem) {
+                receiptArtifact = try privacyReceipt(request, id: id, tenant: tenant, manifest: manifest, lawfulBasis: audit.lawfulBasis,
+                                                     released: claims, privacy: privacy, at: startedAt)
+                if let receiptArtifact { artifacts.append(receiptArtifact) }
+            } catch {
+                logger.error("cannot make a privacy receipt", ["request_id": .string(requestID), "error": .string(error.detail)])
+                await finish(audit: audit, problem: error, connector: manifest.name)
+                throw error
+            }
+        }
         do {
             _ = try await store.recordVerification(record, audit: audit, artifacts: artifacts)
         } catch {
@@ -233,9 +252,12 @@ public final class VerificationPipeline: Sendable {
             throw APIProblem.internalError()
         }
         metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
+        var receipt: JSONValue?
+        if let receiptArtifact { receipt = await privacyReceiptPosition(receiptArtifact, id: id) }
         return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                    connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
-                                   createdAt: record.createdAt, credential: credential)
+                                   createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,
+                                   commitments: commitments)
     }
 
     // MARK: - Stages

@@ -39,10 +39,17 @@ public struct VerificationRecord: Sendable, Hashable {
     /// The largest serialised `result` accepted, in bytes.
     public static let maxResultBytes = 64 * 1024
 
+    /// The region whose data provider answered (schema version 5; `nil` before).
+    public var region: String?
+    /// The subject's residency zone the request named, e.g. `eu` (schema version 5; `nil` before).
+    public var jurisdiction: String?
+
     /// - Parameters: see the properties; dates are kept to the millisecond.
     public init(id: VerificationID, tenantID: TenantID, connector: String, connectorVersion: String, purpose: String,
                 status: VerificationStatus, createdAt: Date, finishedAt: Date? = nil, result: JSONValue? = nil,
-                errorCode: String? = nil) {
+                errorCode: String? = nil, region: String? = nil, jurisdiction: String? = nil) {
+        self.region = region
+        self.jurisdiction = jurisdiction
         self.id = id
         self.tenantID = tenantID
         self.connector = connector
@@ -61,6 +68,8 @@ public struct VerificationRecord: Sendable, Hashable {
         try Validation.requireToken(connectorVersion, "connector version")
         try Validation.requireToken(purpose, "purpose")
         try Validation.requireToken(errorCode, "error code")
+        try Validation.requireToken(region, "region")
+        try Validation.requireToken(jurisdiction, "jurisdiction")
         if let result {
             guard case .object = result else {
                 throw StoreError(.invalidInput, "a verification result is a JSON object of claims, not \(result.typeName)")

@@ -140,6 +140,68 @@ enum SQLiteSchema {
             ) STRICT;
             CREATE INDEX credential_statuses_set ON credential_statuses(list_id) WHERE status != 'valid';
             """),
+        SQLiteMigration(version: 5, name: "privacy: budget ledger, OPRF keys, transparency log", sql: """
+            -- Differential-privacy spending (account 'dataset') and yes/no
+            -- answers per relying party and subject (account 'probing'; the
+            -- subject only as a keyed digest). Append-only.
+            CREATE TABLE privacy_ledger (
+                id              INTEGER PRIMARY KEY NOT NULL,
+                account         TEXT NOT NULL CHECK (account IN ('dataset', 'probing')),
+                tenant_id       TEXT,
+                dataset         TEXT,
+                relying_party   TEXT,
+                subject_digest  TEXT,
+                mechanism       TEXT NOT NULL,
+                unit            TEXT NOT NULL CHECK (unit IN ('epsilon', 'rho', 'answers')),
+                amount          TEXT NOT NULL,
+                time_ms         INTEGER NOT NULL,
+                CHECK ((account = 'dataset') = (tenant_id IS NOT NULL AND dataset IS NOT NULL)),
+                CHECK ((account = 'probing') = (relying_party IS NOT NULL AND subject_digest IS NOT NULL))
+            ) STRICT;
+            CREATE TRIGGER privacy_ledger_no_update BEFORE UPDATE ON privacy_ledger
+            BEGIN SELECT RAISE(ABORT, 'the privacy ledger is append-only'); END;
+            CREATE TRIGGER privacy_ledger_no_delete BEFORE DELETE ON privacy_ledger
+            BEGIN SELECT RAISE(ABORT, 'the privacy ledger is append-only'); END;
+
+            -- OPRF keys per tenant and name (purpose), versioned; the private
+            -- key sealed with AES-256-GCM under a key outside the database.
+            CREATE TABLE privacy_oprf_keys (
+                tenant_id   TEXT NOT NULL REFERENCES tenants(id),
+                name        TEXT NOT NULL,
+                version     INTEGER NOT NULL CHECK (version >= 1),
+                suite       TEXT NOT NULL,
+                mode        TEXT NOT NULL,
+                sealed_key  BLOB NOT NULL,
+                public_key  BLOB NOT NULL,
+                created_at  INTEGER NOT NULL,
+                retired_at  INTEGER,
+                PRIMARY KEY (tenant_id, name, version)
+            ) STRICT;
+
+            -- The privacy-receipt transparency log (RFC 9162): leaves in
+            -- order, append-only, and the tree heads it signed. A receipt
+            -- artifact is appended in its verification's transaction.
+            CREATE TABLE privacy_log_entries (
+                leaf_index       INTEGER PRIMARY KEY NOT NULL CHECK (leaf_index >= 0),
+                entry            BLOB NOT NULL,
+                verification_id  TEXT UNIQUE REFERENCES verifications(id),
+                recorded_at      INTEGER NOT NULL
+            ) STRICT;
+            CREATE TRIGGER privacy_log_entries_no_update BEFORE UPDATE ON privacy_log_entries
+            BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+            CREATE TRIGGER privacy_log_entries_no_delete BEFORE DELETE ON privacy_log_entries
+            BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+            -- Where each verification's data came from and whose data it
+            -- was, for the privacy analytics (counts by region, jurisdiction).
+            ALTER TABLE verifications ADD COLUMN region TEXT;
+            ALTER TABLE verifications ADD COLUMN jurisdiction TEXT;
+
+            CREATE TABLE privacy_log_tree_heads (
+                tree_size   INTEGER PRIMARY KEY NOT NULL,
+                signed      TEXT NOT NULL,
+                created_at  INTEGER NOT NULL
+            ) STRICT;
+            """),
     ]
 
     /// The highest schema version this code knows.

@@ -414,18 +414,22 @@ public final class SQLiteStore: Store {
         let verification = item.verification
         try db.storeRun("cannot record verification \(verification.id)", """
             INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
-                                       created_at, finished_at, result, error_code)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                       created_at, finished_at, result, error_code, region, jurisdiction)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
                   .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
                   .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
                   .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
-                  .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
+                  .optionalText(verification.result?.serialized), .optionalText(verification.errorCode),
+                  .optionalText(verification.region), .optionalText(verification.jurisdiction)])
         for artifact in item.artifacts {
             try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", """
                 INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
                 """, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
                       .text(artifact.digest)])
+            if artifact.kind == Self.privacyReceiptKind {
+                _ = try appendPrivacyLogEntryLocked(db, artifact.body, verification: verification.id, at: item.at)
+            }
         }
         return try appendAuditLocked(db, item.audit, at: item.at)
     }
@@ -506,7 +510,7 @@ public final class SQLiteStore: Store {
     }
 
     private static let verificationColumns =
-        "id, tenant_id, connector, connector_version, purpose, status, created_at, finished_at, result, error_code"
+        "id, tenant_id, connector, connector_version, purpose, status, created_at, finished_at, result, error_code, region, jurisdiction"
 
     public func verification(id: VerificationID, tenant: TenantID) async throws(StoreError) -> VerificationRecord? {
         let row = try readers.read { db throws(StoreError) in
@@ -534,6 +538,9 @@ public final class SQLiteStore: Store {
                 (try r.text(0), try r.text(1), try r.text(2), try r.text(3), try r.text(4), try r.text(5), try r.integer(6),
                  try r.optionalInteger(7), try r.optionalText(8), try r.optionalText(9))
             }
+        let (region, jurisdiction) = try row.decode("verification") { r throws(SQLiteError) in
+            (try r.optionalText(10), try r.optionalText(11))
+        }
         guard let status = VerificationStatus(rawValue: status) else {
             throw StoreError(.corruptDatabase, "verification \(vid) has unknown status \(Validation.quoted(status))")
         }
@@ -546,7 +553,7 @@ public final class SQLiteStore: Store {
         return VerificationRecord(id: VerificationID(trusted: vid), tenantID: TenantID(trusted: tid), connector: connector,
                                   connectorVersion: version, purpose: purpose, status: status,
                                   createdAt: Timestamp.date(created), finishedAt: finished.map(Timestamp.date),
-                                  result: claims, errorCode: errorCode)
+                                  result: claims, errorCode: errorCode, region: region, jurisdiction: jurisdiction)
     }
 
     public func auditRecords(tenant: TenantID?, afterSequence: Int64, limit: Int) async throws(StoreError) -> [AuditRecord] {

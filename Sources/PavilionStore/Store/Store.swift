@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Reads that a tenant can cause are tenant-scoped: a tenant's id is part of
 /// the query, so another tenant's record is simply not found.
-public protocol Store: Sendable {
+public protocol Store: PrivacyStore {
     // MARK: Tenants
 
     /// Create an active tenant.
@@ -68,6 +68,8 @@ public protocol Store: Sendable {
     /// Store a verification, its artifacts and its audit record in one
     /// transaction: all or nothing. `audit.verificationID` is set to the
     /// verification's id and `audit.artifactDigests` to the artifacts' digests.
+    /// An artifact of kind `privacy_receipt` is also appended to the privacy
+    /// transparency log in the same transaction (``PrivacyStore``).
     /// - Returns: the appended audit record.
     /// - Throws: ``StoreError/Code/duplicate`` for a known verification id,
     ///   ``StoreError/Code/invalidInput`` when the audit entry names another

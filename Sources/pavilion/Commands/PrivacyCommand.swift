@@ -12,6 +12,8 @@ enum PrivacyCommand {
     static let usage = "privacy receipt verify FILE [--key FILE] [--json]"
 
     static func run(_ words: [String]) throws -> Int32 {
+        if words.first == "oprf-key" { return try OPRFKeyCommand.run(Array(words.dropFirst())) }
+        if words.first == "log-key" { return try OPRFKeyCommand.logKey(Array(words.dropFirst())) }
         guard words.count >= 2, words[0] == "receipt", words[1] == "verify" else {
             throw UsageError("usage: pavilion \(usage)")
         }
