@@ -23,6 +23,8 @@ public final class HostAPI: Sendable {
         case metrics = "GET /metrics"
         case jwks = "GET /.well-known/jwks.json"
         case issuerMetadata = "GET /.well-known/jwt-vc-issuer"
+        case adminConnectivity = "GET /v1/admin/connectivity"
+        case adminConnectivityEvents = "GET /v1/admin/connectivity/events"
         case unknown = "unknown"
     }
 
@@ -34,6 +36,7 @@ public final class HostAPI: Sendable {
     private let logger: Logger
     private let draining = Atomic<Bool>(false)
     private let keyring: SigningKeyring?
+    let connectivity: ConnectivityTransport?
 
     /// - Parameters:
     ///   - store: tenants, keys, verifications, audit.
@@ -43,7 +46,8 @@ public final class HostAPI: Sendable {
     ///   - logger: the access log and errors.
     ///   - keyring: the credential signing keys, published as a JWKS; `nil` when the host issues no credentials.
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
-                logger: Logger, keyring: SigningKeyring? = nil) {
+                logger: Logger, keyring: SigningKeyring? = nil, connectivity: ConnectivityTransport? = nil) {
+        self.connectivity = connectivity
         self.keyring = keyring
         self.store = store
         self.connectors = connectors
@@ -147,6 +151,8 @@ public final class HostAPI: Sendable {
             return try await listConnectors(caller: caller)
         case .listAudit:
             return try await listAudit(query: request.query, caller: caller)
+        case .adminConnectivity, .adminConnectivityEvents:
+            return try adminConnectivity(route: route, query: request.query, caller: caller)
         case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown:
             throw APIProblem(404, "not_found", "no such resource")
         }
@@ -157,6 +163,8 @@ public final class HostAPI: Sendable {
         case ("POST", "/v1/verifications"): return .createVerification
         case ("GET", "/v1/connectors"): return .listConnectors
         case ("GET", "/v1/audit"): return .listAudit
+        case ("GET", "/v1/admin/connectivity"): return .adminConnectivity
+        case ("GET", "/v1/admin/connectivity/events"): return .adminConnectivityEvents
         case ("GET", "/healthz"), ("HEAD", "/healthz"): return .health
         case ("GET", "/readyz"), ("HEAD", "/readyz"): return .ready
         case ("GET", "/metrics"): return .metrics
@@ -174,7 +182,7 @@ public final class HostAPI: Sendable {
     static func allowedMethods(path: String) -> [String]? {
         switch path {
         case "/v1/verifications": return ["POST"]
-        case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
+        case "/v1/connectors", "/v1/audit", "/metrics", "/v1/admin/connectivity", "/v1/admin/connectivity/events", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         default:
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
@@ -369,6 +377,7 @@ public final class HostAPI: Sendable {
     static func problemResponse(_ problem: APIProblem, requestID: String) -> HTTPServerResponse {
         var headers: HTTPHeaders = ["content-type": "application/problem+json"]
         if problem.status == 401 { headers.add(name: "www-authenticate", value: "Bearer") }
+        if case .int(let seconds)? = problem.extensions["retry_after"] { headers.add(name: "retry-after", value: String(seconds)) }
         return HTTPServerResponse(status: problem.status, headers: headers, body: problem.json(requestID: requestID).serializedBytes)
     }
 

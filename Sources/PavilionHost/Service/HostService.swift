@@ -77,10 +77,13 @@ public final class HostService: Sendable {
             throw HostServiceError(.network, "cannot start event loops: \(error)")
         }
         let client: HTTPClient
+        let connectivityEvents = ConnectivityEventLog(logger: logger)
+        let tracker = ConnectionTracker(events: connectivityEvents)
         do {
             let tls = TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system)
             client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: tls, maxResponseBytes: 1 << 20,
-                                                                                        maxIdlePerEndpoint: 256))
+                                                                                        maxIdlePerEndpoint: 256,
+                                                                                        connectionEvents: tracker.observer))
         } catch {
             group.shutdown()
             throw HostServiceError(.network, "cannot create the data-provider client: \(error)")
@@ -98,10 +101,13 @@ public final class HostService: Sendable {
                 throw HostServiceError(.configuration, "credentials: \(error)")
             }
         }
-        let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
+        let transport = ConnectivityTransport(client: client, events: connectivityEvents, tracker: tracker, metrics: metrics)
+        transport.startHealthChecks(catalog: registry)
+        let pipeline = VerificationPipeline(store: store, connectors: registry, transport: transport,
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
                                             credentials: keyring.map(CredentialIssuer.init))
-        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring)
+        let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring,
+                          connectivity: transport)
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)

@@ -115,10 +115,15 @@ public struct HTTPClientConfiguration: Sendable {
     public var maxIdlePerEndpoint: Int
     /// How long an idle connection is kept. Default 30 s.
     public var idleTimeout: Duration
+    /// Called on the connection's loop when a connection connects or closes
+    /// (the connection audit log). Must not block. Default none.
+    public var connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)?
 
     /// - Parameters: the fields above, with their defaults.
     public init(tls: TLSConfiguration = .client(), connectTimeout: Duration = .seconds(5),
-                maxResponseBytes: Int = 4 * 1024 * 1024, maxIdlePerEndpoint: Int = 16, idleTimeout: Duration = .seconds(30)) {
+                maxResponseBytes: Int = 4 * 1024 * 1024, maxIdlePerEndpoint: Int = 16, idleTimeout: Duration = .seconds(30),
+                connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)? = nil) {
+        self.connectionEvents = connectionEvents
         self.tls = tls
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
