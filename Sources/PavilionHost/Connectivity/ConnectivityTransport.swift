@@ -46,11 +46,12 @@ public final class ConnectivityTransport: ExchangeTransport {
     ///   - overrides: region → base URL replacing the manifest's endpoints.
     /// - Returns: the state.
     public func connectivity(for manifest: Manifest, overrides: [String: EndpointURL] = [:]) -> ConnectorConnectivity {
+        let key = ConnectorConnectivity.Key(connection: manifest.connection, health: manifest.health, regions: manifest.regions,
+                                            overrides: overrides)
+        if let existing = connectors.withLock({ $0[manifest.name] }), existing.key == key { return existing }
         let fresh = ConnectorConnectivity(manifest: manifest, overrides: overrides, events: events, metrics: metrics)
         let (chosen, created) = connectors.withLock { all -> (ConnectorConnectivity, Bool) in
-            if let existing = all[manifest.name], existing.settings == fresh.settings, existing.regions == fresh.regions {
-                return (existing, false)
-            }
+            if let existing = all[manifest.name], existing.key == key { return (existing, false) }
             all[manifest.name] = fresh
             return (fresh, true)
         }

@@ -66,8 +66,17 @@ public final class ConnectorConnectivity: Sendable {
         var rng = SystemRandomNumberGenerator()
     }
 
+    /// What the state was built from; a different key (a reload) builds new state.
+    struct Key: Sendable, Hashable {
+        var connection: Manifest.Connection
+        var health: Manifest.Health?
+        var regions: [Manifest.Region]
+        var overrides: [String: EndpointURL]
+    }
+
     /// The connector's name.
     public let name: String
+    let key: Key
     /// Its settings.
     public let settings: ConnectivitySettings
     /// Its regions by name, endpoints overridden where configured.
@@ -86,6 +95,7 @@ public final class ConnectorConnectivity: Sendable {
     ///   - metrics: where counters go.
     init(manifest: Manifest, overrides: [String: EndpointURL], events: ConnectivityEventLog, metrics: Metrics?) {
         name = manifest.name
+        key = Key(connection: manifest.connection, health: manifest.health, regions: manifest.regions, overrides: overrides)
         settings = ConnectivitySettings(manifest: manifest)
         var regions: [String: Region] = [:]
         var order: [String] = []

@@ -32,6 +32,9 @@ public final class RoutingSession: Sendable {
         state = Mutex(State(router: router))
     }
 
+    /// The region being tried, or the one that answered (`nil` before the first request and after exhaustion).
+    public var region: String? { state.withLock { $0.current?.name } }
+
     /// The regions in the order they will be tried.
     public var plan: [String] { state.withLock { $0.router.plan.map(\.name) } }
 
