@@ -63,7 +63,8 @@ final class ConnectivityNamespaceTests: XCTestCase {
             try PEMFile.write(leaf.privateKeyPEM, to: tls.appendingPathComponent("dp.key").path)
         }
 
-        func build(connection: String, health: String = "  health: { interval_ms: 300, timeout_ms: 200 }") throws {
+        func build(connection: String, health: String = "  health: { interval_ms: 300, timeout_ms: 200 }",
+                   outputEcho: String? = nil) throws {
             try makeCertificates()
             for (name, (a, b)) in Self.addresses {
                 guard let ns = regions[name] else { continue }
@@ -92,6 +93,7 @@ final class ConnectivityNamespaceTests: XCTestCase {
                       endpoints: [https://198.18.3.2:8001]
 
                 """)
+            if let outputEcho { text = text.replacingOccurrences(of: "echo: { type: boolean }", with: "echo: \(outputEcho)") }
             // Not GDPR: an EU subject's data may go to eu-* only, never us-east.
             text = text.replacingOccurrences(of: "jurisdictions: [gdpr]", with: "jurisdictions: [ccpa]")
             text = text.replacingOccurrences(of: "  health:\n    interval_ms: 10000\n    timeout_ms: 2000\n", with: "")
@@ -333,6 +335,33 @@ final class ConnectivityNamespaceTests: XCTestCase {
         let metrics = try net.curl("GET", "http://127.0.0.1:18443/metrics").body
         XCTAssertTrue(metrics.contains("pavilion_dp_failovers_total{"), metrics)
         XCTAssertTrue(metrics.contains(#"pavilion_dp_breaker_state{connector="echo",region="eu-west""#), metrics)
+    }
+
+    func testCannotAttestWhenEveryAllowedRegionIsDownAndAdminRoutesAreAdminOnly() throws {
+        let net = try makeNetwork()
+        defer { net.delete() }
+        try net.build(connection: """
+              connection:
+                timeouts: { connect_ms: 300, request_ms: 1000 }
+                on_unavailable: cannot_attest
+            """, health: Self.rareHealth, outputEcho: "{ type: [boolean, string] }")
+        for name in ["euw-a", "euw-b", "euc"] { net.stopSimulator(name) }
+        let r = try net.verify()
+        XCTAssertEqual(r.status, 200, r.summary)
+        XCTAssertEqual(r.json?["claims"]?["echo"]?.stringValue, "not_available", r.summary)
+        XCTAssertEqual(try net.served("us"), 0, "an EU subject's request reached the US")
+
+        let tenant = try net.curl("GET", "http://127.0.0.1:18443/v1/admin/connectivity", key: net.tenantKey)
+        XCTAssertEqual(tenant.status, 403, tenant.summary)
+        let anonymous = try net.curl("GET", "http://127.0.0.1:18443/v1/admin/connectivity/events")
+        XCTAssertEqual(anonymous.status, 401, anonymous.summary)
+        for query in ["since=yesterday", "limit=0", "limit=x", "tenant=acme", "since"] {
+            let bad = try net.curl("GET", "http://127.0.0.1:18443/v1/admin/connectivity/events?\(query)", key: net.adminKey)
+            XCTAssertEqual(bad.status, 400, "\(query): \(bad.summary)")
+        }
+        let exhausted = try net.events().filter { $0["event"]?.stringValue == "region_exhausted" }
+        XCTAssertEqual(exhausted.count, 1)
+        XCTAssertTrue(exhausted.first?["reason"]?.stringValue?.contains("residency") ?? false)
     }
 
     func testPoolLimitQueuesUntilTheDeadlineThenAnswersPoolExhausted() throws {
