@@ -359,6 +359,24 @@ final class ConnectivityNamespaceTests: XCTestCase {
             let bad = try net.curl("GET", "http://127.0.0.1:18443/v1/admin/connectivity/events?\(query)", key: net.adminKey)
             XCTAssertEqual(bad.status, 400, "\(query): \(bad.summary)")
         }
+        // `connectors list --host` shows each configured endpoint with its live state.
+        let list = try net.host.run(TestEnvironment.pavilionBinary.path, [
+            "connectors", "list", "--dir", net.workspace.connectors.path, "--json",
+            "--host", "http://127.0.0.1:18443", "--key", net.adminKey,
+        ])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let echo = try XCTUnwrap(try parseJSON(list.stdout).arrayValue?.first { $0["name"] == "echo" })
+        let listed = echo["endpoints"]?.arrayValue ?? []
+        XCTAssertEqual(listed.count, 4, echo.serialized)
+        let euc = try XCTUnwrap(listed.first { $0["url"] == "https://198.18.2.2:8001" })
+        XCTAssertEqual(euc["region"], "eu-central")
+        XCTAssertNotEqual(euc["state"]?["state"]?.stringValue, "up", euc.serialized)
+        let badKey = try net.host.run(TestEnvironment.pavilionBinary.path, [
+            "connectors", "list", "--dir", net.workspace.connectors.path, "--host", "http://127.0.0.1:18443", "--key", net.tenantKey,
+        ])
+        XCTAssertNotEqual(badKey.status, 0)
+        XCTAssertTrue(badKey.stderr.contains("403"), badKey.stderr)
+
         let exhausted = try net.events().filter { $0["event"]?.stringValue == "region_exhausted" }
         XCTAssertEqual(exhausted.count, 1)
         XCTAssertTrue(exhausted.first?["reason"]?.stringValue?.contains("residency") ?? false)
