@@ -218,6 +218,22 @@ enum OpenSSLTLS {
         output.removeLast(pending - max(0, Int(got)))
     }
 
+    // MARK: Resumption
+
+    /// `SSL_get1_session`: a new reference to the current session, or nil.
+    static func copySession(_ ssl: OpaquePointer) -> OpaquePointer? { SSL_get1_session(ssl) }
+
+    static func isResumable(_ session: OpaquePointer) -> Bool { SSL_SESSION_is_resumable(session) == 1 }
+
+    static func freeSession(_ session: OpaquePointer) { SSL_SESSION_free(session) }
+
+    /// `SSL_set_session` (takes its own reference).
+    static func setSession(_ ssl: OpaquePointer, _ session: OpaquePointer) throws(CryptoError) {
+        guard SSL_set_session(ssl, session) == 1 else { throw fail("SSL_set_session") }
+    }
+
+    static func sessionReused(_ ssl: OpaquePointer) -> Bool { SSL_session_reused(ssl) == 1 }
+
     // MARK: Session facts
 
     static func version(_ ssl: OpaquePointer) -> String? {

@@ -61,7 +61,10 @@ public final class ConnectionTracker: Sendable {
         switch event.kind {
         case .connected:
             if let version = event.tlsVersion { fields["tls_version"] = .string(version) }
-            if let cipher = event.tlsCipher { fields["tls_cipher"] = .string(cipher) }
+            if let cipher = event.tlsCipher {
+                fields["tls_cipher"] = .string(cipher)
+                fields["tls_resumed"] = .bool(event.tlsResumed)
+            }
             events.record("connect", fields)
         case .closed:
             fields["exchanges"] = .int(Int64(event.exchanges))

@@ -41,6 +41,7 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
     let id: UInt64
     private var openedAt: UInt64 = 0
     private var exchangesDone = 0
+    private var sessionSaved = false
 
     init(endpoint: Endpoint, loop: EventLoop, core: ClientCore) {
         self.endpoint = endpoint
@@ -73,7 +74,10 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
                     fail(HTTPClientError(.tls, "no TLS context"))
                     return
                 }
-                do { tls = try TLSConnection(context: context, serverName: endpoint.host) } catch {
+                do {
+                    tls = try TLSConnection(context: context, serverName: endpoint.host,
+                                            resuming: core.resumableSession(for: endpoint))
+                } catch {
                     fail(HTTPClientError(.tls, error.description))
                     return
                 }
@@ -168,7 +172,8 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         if let observe = core.connectionEvents {
             let info = tls?.sessionInfo
             observe(ClientConnectionEvent(kind: .connected, endpoint: endpoint, connectionID: id,
-                                          tlsVersion: info?.version, tlsCipher: info?.cipher))
+                                          tlsVersion: info?.version, tlsCipher: info?.cipher,
+                                          tlsResumed: tls?.resumedSession ?? false))
         }
         sendRequest()
     }
@@ -293,6 +298,11 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
             let reusable = head.keepAlive && !eof && current.parser.leftoverByteCount == 0
             exchange = nil
             exchangesDone += 1
+            // TLS 1.3 tickets arrive after the handshake: by the first response there is one to keep.
+            if !sessionSaved, let session = tls?.resumableSession {
+                sessionSaved = true
+                core.save(session, for: endpoint)
+            }
             core.counters.update { $0.requests += 1 }
             // Back in the pool before the caller resumes, so its next request can reuse it.
             if reusable { becomeIdle() } else { close(reason: "not_keep_alive") }
@@ -349,6 +359,14 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         guard stage != .closed else { return }
         let wasOpen = fd >= 0 && stage != .fresh
         stage = .closed
+        if let tls, fd >= 0, wasOpen {
+            // close_notify (best effort, never waits): OpenSSL marks a
+            // session freed without it as not resumable.
+            tls.close()
+            var notify: [UInt8] = []
+            tls.drainCiphertext(into: &notify)
+            if !notify.isEmpty { _ = Sys.write(fd, notify[...]) }
+        }
         if fd >= 0 {
             loop.unregister(fd)
             Sys.close(fd)

@@ -21,6 +21,8 @@ public struct ClientConnectionEvent: Sendable, Hashable {
     public var tlsVersion: String?
     /// The negotiated TLS cipher, for `https`.
     public var tlsCipher: String?
+    /// Whether the TLS handshake resumed an earlier session with the endpoint.
+    public var tlsResumed: Bool
     /// Exchanges carried so far (more than 1 means the connection was reused).
     public var exchanges: Int
     /// Why it closed (`closed`), e.g. `idle_timeout`, `max_lifetime`, `peer_closed`, `error: …`.
@@ -28,7 +30,8 @@ public struct ClientConnectionEvent: Sendable, Hashable {
 
     /// - Parameters: the fields above.
     public init(kind: Kind, endpoint: Endpoint, connectionID: UInt64, tlsVersion: String? = nil, tlsCipher: String? = nil,
-                exchanges: Int = 0, reason: String? = nil) {
+                tlsResumed: Bool = false, exchanges: Int = 0, reason: String? = nil) {
+        self.tlsResumed = tlsResumed
         self.kind = kind
         self.endpoint = endpoint
         self.connectionID = connectionID

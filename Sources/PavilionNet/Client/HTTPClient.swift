@@ -204,7 +204,15 @@ final class ClientCore: Sendable {
     let connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)?
     private let connectionIDs = Atomic<UInt64>(0)
 
+    private let sessions = Mutex<[Endpoint: TLSResumableSession]>([:])
+
     func nextConnectionID() -> UInt64 { connectionIDs.add(1, ordering: .relaxed).newValue }
+
+    /// The latest resumable TLS session with `endpoint`, offered by its next new connection.
+    func resumableSession(for endpoint: Endpoint) -> TLSResumableSession? { sessions.withLock { $0[endpoint] } }
+
+    /// Keep `session` for `endpoint`'s next connections.
+    func save(_ session: TLSResumableSession, for endpoint: Endpoint) { sessions.withLock { $0[endpoint] = session } }
 
     init(configuration: HTTPClientConfiguration, tlsContext: TLSContext?) {
         connectionEvents = configuration.connectionEvents
