@@ -266,12 +266,17 @@ public final class ConnectivityTransport: ExchangeTransport {
 
     // MARK: Health checks
 
-    /// Start active health checks: for every connector in use that offers a
-    /// probe (`spec.health`), run the probe exchange against each endpoint
+    /// Start active health checks: for every serving connector that offers
+    /// a probe (`spec.health`), run the probe exchange against each endpoint
     /// every `interval_ms` (±10 % jitter) with `timeout_ms`; an endpoint
-    /// that passes is readmitted, one that fails is marked down.
-    /// - Parameter catalog: where the connector instances come from.
-    public func startHealthChecks(catalog: any ConnectorCatalog) {
+    /// that passes is readmitted, one that fails is marked down. Serving
+    /// connectors get their state (and pre-warmed connections) here, before
+    /// their first verification.
+    /// - Parameters:
+    ///   - catalog: where the connector instances come from.
+    ///   - overrides: the current endpoint overrides (connector → region → base URL).
+    public func startHealthChecks(catalog: any ConnectorCatalog,
+                                  overrides: @escaping @Sendable () -> [String: [String: EndpointURL]] = { [:] }) {
         let task = Task { [weak self] in
             var due: [String: ContinuousClock.Instant] = [:]
             var rng = SystemRandomNumberGenerator()
@@ -279,7 +284,11 @@ public final class ConnectivityTransport: ExchangeTransport {
                 guard let self else { return }
                 let now = ContinuousClock.now
                 var soonest = now + .milliseconds(250)
-                for c in self.connectorStates {
+                let current = overrides()
+                let serving = catalog.servingConnectors().map {
+                    self.connectivity(for: $0.plugin.manifest, overrides: current[$0.name] ?? [:])
+                }
+                for c in serving {
                     guard let health = c.settings.health, let instance = catalog.connector(named: c.name),
                           instance.plugin.hasHealthProbe else { continue }
                     if let when = due[c.name], when > now {

@@ -56,6 +56,7 @@ public final class ConnectorConnectivity: Sendable {
         var selectors: [String: EndpointSelector] = [:]
         var detectors: [String: OutlierDetector] = [:]
         var healthDown: Set<String> = []
+        var failedProbes: [String: Int] = [:]
         var retry: RetryBudget
         var hedge: HedgePolicy
         var regionLatencyMs: [String: Double] = [:]
@@ -254,14 +255,19 @@ public final class ConnectorConnectivity: Sendable {
 
     // MARK: Health
 
+    /// Failed probes in a row that mark an endpoint down.
+    static let unhealthyThreshold = 2
+
     /// Apply an active health check's result for `key` in `region`: a
     /// healthy endpoint that was out (ejected, marked down, breaker not
-    /// closed) is readmitted; an unhealthy one is marked down.
+    /// closed) is readmitted; one that failed ``unhealthyThreshold`` probes
+    /// in a row is marked down.
     func healthChecked(_ key: String, region: String, healthy: Bool, detail: String) {
         let now = ConnectivityClock.now
         var log: [(String, [String: JSONValue])] = []
         state.withLock { s in
             let wasDown = s.healthDown.contains(key)
+            s.failedProbes[key] = healthy ? 0 : (s.failedProbes[key] ?? 0) + 1
             if healthy {
                 let breakerOut = s.breakers[key].map { $0.phase != .closed } ?? false
                 let ejected = s.detectors[region]?.ejected(now: now).contains(key) ?? false
@@ -276,7 +282,7 @@ public final class ConnectorConnectivity: Sendable {
                 }
                 log.append(("health", ["region": .string(region), "endpoint": .string(key), "healthy": .bool(true),
                                        "action": .string("readmitted")]))
-            } else if !wasDown {
+            } else if !wasDown, (s.failedProbes[key] ?? 0) >= Self.unhealthyThreshold {
                 s.healthDown.insert(key)
                 log.append(("health", ["region": .string(region), "endpoint": .string(key), "healthy": .bool(false),
                                        "action": .string("marked_down"), "detail": .string(detail)]))

@@ -20,6 +20,11 @@ public final class RoutingSession: Sendable {
     /// The connector's shared state.
     let connectivity: ConnectorConnectivity
     private let state: Mutex<State>
+    /// Whether the exhausted outcome applies: more than one region was
+    /// allowed, or residency ruled some of the connector's regions out.
+    /// A connector with one region and nothing ruled out reports its DP's
+    /// failure as such (502 `upstream_error`, 504 `upstream_timeout`).
+    private let residencyMatters: Bool
 
     init(connectivity: ConnectorConnectivity, allowed: [String], jurisdiction: ResidencyZone) {
         self.connectivity = connectivity
@@ -30,6 +35,7 @@ public final class RoutingSession: Sendable {
         let router = RegionRouter(allowed: regions, subjectResidency: jurisdiction,
                                   observedLatencyMs: connectivity.regionLatencyMs, configuration: connectivity.settings.router)
         state = Mutex(State(router: router))
+        residencyMatters = regions.count > 1 || regions.count < connectivity.regions.count
     }
 
     /// The region being tried, or the one that answered (`nil` before the first request and after exhaustion).
@@ -99,7 +105,7 @@ public final class RoutingSession: Sendable {
     /// with `Retry-After` (the `problem` outcome).
     public var problem: APIProblem? {
         let (outcome, exhausted) = state.withLock { ($0.outcome, $0.poolExhausted) }
-        if case .unavailable(let seconds, let reason)? = outcome {
+        if case .unavailable(let seconds, let reason)? = outcome, residencyMatters {
             return APIProblem(503, "residency_unavailable", reason.description,
                               extensions: ["retry_after": .int(Int64(seconds)),
                                            "regions_tried": .array(reason.triedRegions.map(JSONValue.string))])

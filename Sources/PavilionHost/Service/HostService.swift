@@ -102,10 +102,10 @@ public final class HostService: Sendable {
             }
         }
         let transport = ConnectivityTransport(client: client, events: connectivityEvents, tracker: tracker, metrics: metrics)
-        transport.startHealthChecks(catalog: registry)
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: transport,
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
                                             credentials: keyring.map(CredentialIssuer.init))
+        transport.startHealthChecks(catalog: registry) { [weak pipeline] in pipeline?.currentSettings.endpointOverrides ?? [:] }
         let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring,
                           connectivity: transport)
         let server: HTTPServer

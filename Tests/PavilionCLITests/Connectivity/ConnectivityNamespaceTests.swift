@@ -370,7 +370,8 @@ final class ConnectivityNamespaceTests: XCTestCase {
         XCTAssertEqual(listed.count, 4, echo.serialized)
         let euc = try XCTUnwrap(listed.first { $0["url"] == "https://198.18.2.2:8001" })
         XCTAssertEqual(euc["region"], "eu-central")
-        XCTAssertNotEqual(euc["state"]?["state"]?.stringValue, "up", euc.serialized)
+        XCTAssertGreaterThan(euc["state"]?["failures"]?.intValue ?? 0, 0, euc.serialized)
+        XCTAssertNotNil(euc["state"]?["last_error"]?.stringValue, euc.serialized)
         let badKey = try net.host.run(TestEnvironment.pavilionBinary.path, [
             "connectors", "list", "--dir", net.workspace.connectors.path, "--host", "http://127.0.0.1:18443", "--key", net.tenantKey,
         ])
