@@ -163,6 +163,12 @@ public final class TLSConnection {
         return TLSResumableSession(handle: session)
     }
 
+    /// The base64 SHA-256 of the peer certificate's DER SubjectPublicKeyInfo
+    /// (an RFC 7469 SPKI pin), or nil before the handshake or without a certificate.
+    public var peerPublicKeyPin: String? {
+        OpenSSLTLS.peerPublicKeyInfo(ssl).map { Data(SHA256.hash($0)).base64EncodedString() }
+    }
+
     /// Whether the handshake resumed an earlier session (`SSL_session_reused`).
     public var resumedSession: Bool { OpenSSLTLS.sessionReused(ssl) }
 

@@ -1,4 +1,5 @@
 import PavilionCore
+import PavilionCrypto
 import PavilionManifest
 import PavilionNet
 import PavilionPlugins
@@ -21,6 +22,24 @@ public final class ConnectivityTransport: ExchangeTransport {
     private let direct: HTTPExchangeTransport
     private let metrics: Metrics?
     private let connectors = Mutex<[String: ConnectorConnectivity]>([:])
+    private let group: EventLoopGroup?
+    private let baseConfiguration: HTTPClientConfiguration?
+    private let tlsClients = Mutex<[ConnectorTLS: Result<HTTPClient, TransportError>]>([:])
+
+    /// A connector's own TLS settings (`spec.connection.tls`).
+    private struct ConnectorTLS: Hashable {
+        var caFile: String?
+        var pins: [String]
+        var minimum: TLSVersion
+
+        init(_ c: Manifest.Connection) {
+            caFile = c.tlsCAFile
+            pins = c.tlsSPKIPins.sorted()
+            minimum = c.tlsMinVersion == "1.3" ? .tls13 : .tls12
+        }
+
+        var isDefault: Bool { caFile == nil && pins.isEmpty && minimum == .tls12 }
+    }
     private let healthTask = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
@@ -28,7 +47,15 @@ public final class ConnectivityTransport: ExchangeTransport {
     ///   - events: the connection audit log.
     ///   - tracker: the client's connection observer.
     ///   - metrics: where connectivity metrics go (`nil`: none).
-    public init(client: HTTPClient, events: ConnectivityEventLog, tracker: ConnectionTracker, metrics: Metrics? = nil) {
+    ///   - group: with `configuration`, lets the transport make a dedicated
+    ///     client for a connector whose manifest sets `tls.ca_file`,
+    ///     `tls.spki_pins` or `tls.min_version: "1.3"`; without them such a
+    ///     connector's requests fail (its TLS settings are never ignored).
+    ///   - configuration: `client`'s configuration, the base of those clients.
+    public init(client: HTTPClient, events: ConnectivityEventLog, tracker: ConnectionTracker, metrics: Metrics? = nil,
+                group: EventLoopGroup? = nil, configuration: HTTPClientConfiguration? = nil) {
+        self.group = group
+        baseConfiguration = configuration
         self.client = client
         self.events = events
         self.tracker = tracker
@@ -49,7 +76,8 @@ public final class ConnectivityTransport: ExchangeTransport {
         let key = ConnectorConnectivity.Key(connection: manifest.connection, health: manifest.health, regions: manifest.regions,
                                             overrides: overrides)
         if let existing = connectors.withLock({ $0[manifest.name] }), existing.key == key { return existing }
-        let fresh = ConnectorConnectivity(manifest: manifest, overrides: overrides, events: events, metrics: metrics)
+        let fresh = ConnectorConnectivity(manifest: manifest, overrides: overrides, client: client(for: manifest),
+                                          events: events, metrics: metrics)
         let (chosen, created) = connectors.withLock { all -> (ConnectorConnectivity, Bool) in
             if let existing = all[manifest.name], existing.key == key { return (existing, false) }
             all[manifest.name] = fresh
@@ -64,7 +92,43 @@ public final class ConnectivityTransport: ExchangeTransport {
         connectors.withLock { Array($0.values) }.sorted { $0.name < $1.name }
     }
 
+    /// The client for `manifest`'s connector: the shared one, or a dedicated
+    /// one (made once per distinct TLS setting) when the manifest sets its own.
+    private func client(for manifest: Manifest) -> Result<HTTPClient, TransportError> {
+        let tls = ConnectorTLS(manifest.connection)
+        guard !tls.isDefault else { return .success(client) }
+        return tlsClients.withLock { clients in
+            if let existing = clients[tls] { return existing }
+            let made: Result<HTTPClient, TransportError>
+            if let group, var configuration = baseConfiguration {
+                var t = TLSConfiguration.client(trustRoots: tls.caFile.map { .caFile($0) } ?? configuration.tls.trustRoots,
+                                                certificateChainFile: configuration.tls.certificateChainFile,
+                                                privateKeyFile: configuration.tls.privateKeyFile)
+                t.minimumVersion = tls.minimum
+                configuration.tls = t
+                configuration.spkiPins = Set(tls.pins)
+                configuration.connectionEvents = tracker.observer
+                do { made = .success(try HTTPClient(group: group, configuration: configuration)) } catch {
+                    made = .failure(TransportError(.badResponse, "connector '\(manifest.name)' TLS settings: \(error)",
+                                                   requestMayHaveBeenSent: false))
+                }
+            } else {
+                made = .failure(TransportError(.badResponse, "connector '\(manifest.name)' sets its own TLS but this transport cannot make clients",
+                                               requestMayHaveBeenSent: false))
+            }
+            clients[tls] = made
+            return made
+        }
+    }
+
+    /// Close the idle connections of the dedicated clients and stop the health checks.
+    public func shutdown() {
+        stopHealthChecks()
+        for case .success(let dedicated) in tlsClients.withLock({ Array($0.values) }) { dedicated.shutdown() }
+    }
+
     private func configurePools(_ c: ConnectorConnectivity) {
+        guard case .success(let client) = c.client else { return }
         let s = c.settings
         let limits = EndpointPoolLimits(maxIdle: s.maxIdle, idleTimeout: .milliseconds(s.idleTimeoutMs),
                                         maxLifetime: .milliseconds(s.maxLifetimeMs))
@@ -73,7 +137,6 @@ public final class ConnectivityTransport: ExchangeTransport {
             tracker.label(endpoint: url.endpoint.description, connector: c.name, region: region)
         }
         guard s.minIdle > 0 else { return }
-        let client = self.client
         let endpoints = c.allEndpoints.map(\.url.endpoint)
         Task {
             for endpoint in endpoints {
@@ -117,7 +180,8 @@ public final class ConnectivityTransport: ExchangeTransport {
                 case .unavailable(_, let r): reason = r.description
                 }
                 c.exhausted(reason: reason)
-                throw TransportError(.unreachable, reason, requestMayHaveBeenSent: mayHaveBeenSent)
+                throw TransportError(lastError.code, "\(reason); last error: \(lastError.reason)",
+                                     requestMayHaveBeenSent: mayHaveBeenSent)
             case .none:
                 if let lastResponse { return lastResponse }
                 throw lastError
@@ -195,6 +259,13 @@ public final class ConnectivityTransport: ExchangeTransport {
             c.finish(pick, outcome: .ignored, latencyMs: 0)
             return .failed(TransportError(.unreachable, "unknown endpoint \(pick.key)", requestMayHaveBeenSent: false))
         }
+        let client: HTTPClient
+        switch c.client {
+        case .success(let made): client = made
+        case .failure(let problem):
+            c.finish(pick, outcome: .ignored, latencyMs: 0)
+            return .failed(problem)
+        }
         do throws(EndpointGate.Refusal) { try await gate.acquire(deadline: context.deadline) } catch {
             c.finish(pick, outcome: .ignored, latencyMs: 0)
             session.poolExhausted(pick.key)
@@ -211,7 +282,7 @@ public final class ConnectivityTransport: ExchangeTransport {
         routed.region.name = pick.region
         let result: AttemptResult
         do {
-            result = .answered(try await direct.send(request, context: routed))
+            result = .answered(try await HTTPExchangeTransport(client: client).send(request, context: routed))
         } catch {
             result = .failed(error)
         }
@@ -290,7 +361,7 @@ public final class ConnectivityTransport: ExchangeTransport {
                 }
                 for c in serving {
                     guard let health = c.settings.health, let instance = catalog.connector(named: c.name),
-                          instance.plugin.hasHealthProbe else { continue }
+                          instance.plugin.hasHealthProbe, case .success(let client) = c.client else { continue }
                     if let when = due[c.name], when > now {
                         soonest = min(soonest, when)
                         continue
@@ -300,7 +371,8 @@ public final class ConnectivityTransport: ExchangeTransport {
                     await withTaskGroup(of: Void.self) { group in
                         for (region, url) in c.allEndpoints {
                             group.addTask {
-                                let (healthy, detail) = await self.probe(instance, url: url, timeoutMs: health.timeoutMs)
+                                let (healthy, detail) = await self.probe(instance, url: url, client: client,
+                                                                         timeoutMs: health.timeoutMs)
                                 c.healthChecked(url.description, region: region, healthy: healthy, detail: detail)
                             }
                         }
@@ -318,7 +390,7 @@ public final class ConnectivityTransport: ExchangeTransport {
     /// Stop the health checks.
     public func stopHealthChecks() { healthTask.withLock { $0?.cancel() } }
 
-    private func probe(_ instance: ConnectorInstance, url: EndpointURL, timeoutMs: Int) async -> (Bool, String) {
+    private func probe(_ instance: ConnectorInstance, url: EndpointURL, client: HTTPClient, timeoutMs: Int) async -> (Bool, String) {
         let exchange = instance.makeExchange()
         defer { exchange.end() }
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
@@ -333,7 +405,9 @@ public final class ConnectivityTransport: ExchangeTransport {
                 let context = TransportContext(connector: instance.name, region: region, baseURL: url, deadline: deadline,
                                                requestID: requestID, trace: TraceContext.continuing(nil))
                 let response: HTTPResponse
-                do { response = try await direct.send(outgoing, context: context) } catch { return (false, error.description) }
+                do { response = try await HTTPExchangeTransport(client: client).send(outgoing, context: context) } catch {
+                    return (false, error.description)
+                }
                 step = try exchange.step(response)
             }
             guard case .result(let result) = step, let healthy = result["healthy"]?.boolValue else {
@@ -379,7 +453,7 @@ public final class ConnectivityTransport: ExchangeTransport {
             guard let self else { return [] }
             return self.samples { c, e in
                 let endpoint = c.regions[e.region]?.endpoints.first { $0.description == e.key }?.endpoint
-                let idle = endpoint.map { self.client.idleConnections(to: $0) } ?? 0
+                let idle = endpoint.flatMap { e in (try? c.client.get()).map { $0.idleConnections(to: e) } } ?? 0
                 return [([c.name, e.region, e.key, "in_use"], Double(e.inFlight)), ([c.name, e.region, e.key, "idle"], Double(idle)),
                         ([c.name, e.region, e.key, "waiting"], Double(e.waiting))]
             }
@@ -404,7 +478,7 @@ public final class ConnectivityTransport: ExchangeTransport {
         var regions: [JSONValue] = []
         for name in c.regionOrder {
             guard let region = c.regions[name] else { continue }
-            let endpoints = states.filter { $0.region == name }.map { endpointJSON($0, region: region) }
+            let endpoints = states.filter { $0.region == name }.map { endpointJSON($0, region: region, client: try? c.client.get()) }
             let latencyValue: JSONValue = latency[name].map { .double(($0 * 10).rounded() / 10) } ?? .null
             regions.append(.object(["name": .string(name), "residency": .string(region.residency.rawValue),
                                     "priority": .int(Int64(region.priority)), "latency_ms": latencyValue,
@@ -417,10 +491,11 @@ public final class ConnectivityTransport: ExchangeTransport {
         ])
     }
 
-    private func endpointJSON(_ e: ConnectorConnectivity.EndpointState, region: ConnectorConnectivity.Region) -> JSONValue {
+    private func endpointJSON(_ e: ConnectorConnectivity.EndpointState, region: ConnectorConnectivity.Region,
+                              client: HTTPClient?) -> JSONValue {
         let endpoint = region.endpoints.first { $0.description == e.key }?.endpoint
         let conns = endpoint.map { tracker.connections(to: $0.description) } ?? (open: 0, opened: 0)
-        let idle = endpoint.map { client.idleConnections(to: $0) } ?? 0
+        let idle = endpoint.flatMap { e in client.map { $0.idleConnections(to: e) } } ?? 0
         let state: String
         if e.ejected {
             state = "ejected"

@@ -85,6 +85,9 @@ public final class ConnectorConnectivity: Sendable {
     /// Its regions in manifest order.
     public let regionOrder: [String]
     let gates: [String: EndpointGate]
+    /// The client for this connector's endpoints (a dedicated one when its
+    /// manifest sets a CA file, SPKI pins or TLS 1.3 only), or why there is none.
+    let client: Result<HTTPClient, TransportError>
     let events: ConnectivityEventLog
     let metrics: Metrics?
     private let state: Mutex<State>
@@ -94,7 +97,10 @@ public final class ConnectorConnectivity: Sendable {
     ///   - overrides: region → base URL replacing that region's endpoints.
     ///   - events: the connection audit log.
     ///   - metrics: where counters go.
-    init(manifest: Manifest, overrides: [String: EndpointURL], events: ConnectivityEventLog, metrics: Metrics?) {
+    ///   - client: the client for its endpoints, or why there is none.
+    init(manifest: Manifest, overrides: [String: EndpointURL], client: Result<HTTPClient, TransportError>,
+         events: ConnectivityEventLog, metrics: Metrics?) {
+        self.client = client
         name = manifest.name
         key = Key(connection: manifest.connection, health: manifest.health, regions: manifest.regions, overrides: overrides)
         settings = ConnectivitySettings(manifest: manifest)

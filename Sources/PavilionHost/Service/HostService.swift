@@ -79,11 +79,11 @@ public final class HostService: Sendable {
         let client: HTTPClient
         let connectivityEvents = ConnectivityEventLog(logger: logger)
         let tracker = ConnectionTracker(events: connectivityEvents)
+        let clientConfiguration = HTTPClientConfiguration(
+            tls: TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system),
+            maxResponseBytes: 1 << 20, maxIdlePerEndpoint: 256, connectionEvents: tracker.observer)
         do {
-            let tls = TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system)
-            client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: tls, maxResponseBytes: 1 << 20,
-                                                                                        maxIdlePerEndpoint: 256,
-                                                                                        connectionEvents: tracker.observer))
+            client = try HTTPClient(group: group, configuration: clientConfiguration)
         } catch {
             group.shutdown()
             throw HostServiceError(.network, "cannot create the data-provider client: \(error)")
@@ -101,7 +101,8 @@ public final class HostService: Sendable {
                 throw HostServiceError(.configuration, "credentials: \(error)")
             }
         }
-        let transport = ConnectivityTransport(client: client, events: connectivityEvents, tracker: tracker, metrics: metrics)
+        let transport = ConnectivityTransport(client: client, events: connectivityEvents, tracker: tracker, metrics: metrics,
+                                              group: group, configuration: clientConfiguration)
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: transport,
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
                                             credentials: keyring.map(CredentialIssuer.init))
@@ -113,6 +114,7 @@ public final class HostService: Sendable {
             server = try makeServer(configuration, api: api, group: group)
             try server.start()
         } catch {
+            transport.shutdown()
             client.shutdown()
             group.shutdown()
             throw HostServiceError(.listen, "cannot listen on \(configuration.listen.host):\(configuration.listen.port): \(error)")
@@ -211,6 +213,7 @@ public final class HostService: Sendable {
         logger.info("draining", ["grace_ms": .int(gracePeriod.components.seconds * 1000)])
         watcher?.stop()
         await server.shutdown(gracePeriod: gracePeriod)
+        api.connectivity?.shutdown()
         client.shutdown()
         group.shutdown()
         logger.info("stopped")

@@ -184,6 +184,14 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
             tls.drainCiphertext(into: &out)
             flush()
             if status == .complete, stage == .handshaking {
+                if !core.spkiPins.isEmpty {
+                    let pin = tls.peerPublicKeyPin
+                    guard let pin, core.spkiPins.contains(pin) else {
+                        core.counters.update { $0.tlsHandshakeFailures += 1 }
+                        fail(HTTPClientError(.tls, "\(endpoint): the server's public key (pin \(pin ?? "none")) matches no configured SPKI pin"))
+                        return
+                    }
+                }
                 stage = .active
                 established()
             }

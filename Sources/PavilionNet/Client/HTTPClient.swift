@@ -202,6 +202,7 @@ final class ClientCore: Sendable {
     let idleTimeout: UInt64
     let maxResponseBytes: Int
     let connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)?
+    let spkiPins: Set<String>
     private let connectionIDs = Atomic<UInt64>(0)
 
     private let sessions = Mutex<[Endpoint: TLSResumableSession]>([:])
@@ -216,6 +217,7 @@ final class ClientCore: Sendable {
 
     init(configuration: HTTPClientConfiguration, tlsContext: TLSContext?) {
         connectionEvents = configuration.connectionEvents
+        spkiPins = configuration.spkiPins
         self.tlsContext = tlsContext
         pool = IdleConnectionPool(maxIdlePerEndpoint: configuration.maxIdlePerEndpoint)
         connectTimeout = configuration.connectTimeout.nanoseconds

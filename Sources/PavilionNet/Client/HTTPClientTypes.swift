@@ -118,6 +118,10 @@ public struct HTTPClientConfiguration: Sendable {
     /// Called on the connection's loop when a connection connects or closes
     /// (the connection audit log). Must not block. Default none.
     public var connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)?
+    /// RFC 7469 pins: base64 SHA-256 of a SubjectPublicKeyInfo. When not
+    /// empty, an `https` server whose certificate key matches none is
+    /// refused (`.tls`) after the handshake, before any request byte. Default none.
+    public var spkiPins: Set<String> = []
 
     /// - Parameters: the fields above, with their defaults.
     public init(tls: TLSConfiguration = .client(), connectTimeout: Duration = .seconds(5),

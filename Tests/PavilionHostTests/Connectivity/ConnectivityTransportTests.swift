@@ -1,10 +1,12 @@
 import Foundation
 import PavilionCore
+import PavilionCrypto
 @testable import PavilionHost
 import PavilionManifest
 import PavilionNet
 import PavilionPlugins
 import PavilionSimulators
+import PavilionTestSupport
 import XCTest
 
 /// `ConnectivityTransport` in-process against echo simulators on loopback
@@ -142,6 +144,65 @@ final class ConnectivityTransportTests: XCTestCase {
         XCTAssertEqual(f.client.idleConnections(to: endpoint), 3)
         XCTAssertTrue(f.transport.connectivity(for: m) === c, "the same manifest keeps its state")
         f.shutdown()
+        await dp.shutdown(gracePeriod: .zero)
+    }
+}
+
+/// A connector's own TLS settings (`spec.connection.tls`) get a dedicated client.
+final class ConnectivityTransportTLSTests: XCTestCase {
+    func testAConnectorsCAFileAndSPKIPinsAreApplied() async throws {
+        let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-conn-tls")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ca = try CertificateAuthority.generate(commonName: "Connector CA", validityDays: 1)
+        let leaf = try ca.issueLeaf(commonName: "dp", dnsNames: [], ipAddresses: ["127.0.0.1"], validityDays: 1)
+        let caFile = dir.appendingPathComponent("ca.pem").path, cert = dir.appendingPathComponent("dp.pem").path
+        let key = dir.appendingPathComponent("dp.key").path
+        try PEMFile.write(ca.certificatePEM, to: caFile, mode: PEMFile.publicMode)
+        try PEMFile.write(leaf.certificatePEM, to: cert, mode: PEMFile.publicMode)
+        try PEMFile.write(leaf.privateKeyPEM, to: key)
+        let dp = try DPSimulator(configuration: SimulatorConfiguration(kind: .echo, tlsCertificateFile: cert, tlsKeyFile: key))
+        try dp.start()
+
+        let group = try EventLoopGroup(threads: 1)
+        let events = ConnectivityEventLog(logger: Logger(sink: MemoryLogSink()))
+        let tracker = ConnectionTracker(events: events)
+        let base = HTTPClientConfiguration(connectionEvents: tracker.observer)  // system roots: the test CA is unknown
+        let shared = try HTTPClient(group: group, configuration: base)
+        let transport = ConnectivityTransport(client: shared, events: events, tracker: tracker, group: group, configuration: base)
+
+        func send(_ configure: (inout Manifest.Connection) -> Void, name: String) async -> Result<HTTPResponse, TransportError> {
+            var m = Manifest(file: "t.yaml", metadata: .init(name: name, provider: "p", version: "1.0.0"),
+                             library: .init(path: "l.so", declaredPath: "l.so", sha256: String(repeating: "0", count: 64), abi: 1),
+                             formats: .init(input: ["json"], output: ["json"], credentials: []),
+                             claims: [.init(name: "echo", type: "boolean", dataCategories: [])],
+                             regions: [.init(name: "a", residency: .eu, priority: 1, endpoints: [dp.url])],
+                             compliance: .init(jurisdictions: [], dataCategories: [], lawfulBases: ["consent"], purposes: ["testing"],
+                                               retention: "P1D"))
+            configure(&m.connection)
+            let session = transport.routingSession(for: m, allowed: m.regions, jurisdiction: .eu, overrides: [:])!
+            let context = TransportContext(connector: name, region: m.regions[0], baseURL: EndpointURL(dp.url)!,
+                                           deadline: .now + .seconds(5), requestID: "t", trace: .continuing(nil), routing: session)
+            do { return .success(try await transport.send(HTTPRequest(method: "GET", path: "/echo", idempotent: true), context: context)) } catch {
+                return .failure(error)
+            }
+        }
+
+        // The shared client does not trust the test CA.
+        guard case .failure = await send({ _ in }, name: "untrusted") else { return XCTFail("an unknown CA was trusted") }
+        // The connector's ca_file is applied, with TLS 1.3 only.
+        let trusted = await send({ $0.tlsCAFile = caFile; $0.tlsMinVersion = "1.3" }, name: "trusted")
+        XCTAssertEqual(try trusted.get().status, 200)
+        // A pin that matches nothing refuses the server; a bad CA file is a clear error, not a fallback.
+        let pinned = await send({ $0.tlsCAFile = caFile; $0.tlsSPKIPins = [String(repeating: "B", count: 43) + "="] }, name: "pinned")
+        guard case .failure(let pinError) = pinned else { return XCTFail("a pin mismatch was accepted") }
+        XCTAssertTrue(pinError.reason.contains("SPKI pin"), pinError.reason)
+        let broken = await send({ $0.tlsCAFile = dir.appendingPathComponent("missing.pem").path }, name: "broken")
+        guard case .failure(let caError) = broken else { return XCTFail("a missing CA file fell back to the system roots") }
+        XCTAssertTrue(caError.reason.contains("TLS settings"), caError.reason)
+
+        transport.shutdown()
+        shared.shutdown()
+        group.shutdown()
         await dp.shutdown(gracePeriod: .zero)
     }
 }
