@@ -27,6 +27,8 @@ public struct ConnectivitySettings: Sendable, Hashable {
     public var idleTimeoutMs: Int
     /// Connection lifetime.
     public var maxLifetimeMs: Int
+    /// TCP connect plus TLS handshake (`timeouts.connect_ms`).
+    public var connectTimeoutMs: Int
     /// `spec.health`, when the connector offers a probe.
     public var health: Manifest.Health?
 
@@ -51,6 +53,7 @@ public struct ConnectivitySettings: Sendable, Hashable {
         minIdle = c.minIdle
         idleTimeoutMs = c.idleTimeoutMs
         maxLifetimeMs = c.maxLifetimeMs
+        connectTimeoutMs = c.connectTimeoutMs
         health = manifest.health
     }
 }

@@ -131,7 +131,7 @@ public final class ConnectivityTransport: ExchangeTransport {
         guard case .success(let client) = c.client else { return }
         let s = c.settings
         let limits = EndpointPoolLimits(maxIdle: s.maxIdle, idleTimeout: .milliseconds(s.idleTimeoutMs),
-                                        maxLifetime: .milliseconds(s.maxLifetimeMs))
+                                        maxLifetime: .milliseconds(s.maxLifetimeMs), connectTimeout: .milliseconds(s.connectTimeoutMs))
         for (region, url) in c.allEndpoints {
             client.setLimits(limits, for: url.endpoint)
             tracker.label(endpoint: url.endpoint.description, connector: c.name, region: region)
@@ -191,7 +191,13 @@ public final class ConnectivityTransport: ExchangeTransport {
             var attempt = 1
             attempts: while true {
                 let allowRepeat = !session.hasNextRegion
-                guard let pick = c.choose(region: region.name, avoid: tried, allowRepeat: allowRepeat) else { break attempts }
+                guard let pick = c.choose(region: region.name, avoid: tried, allowRepeat: allowRepeat) else {
+                    if tried.isEmpty {
+                        lastError = TransportError(.unreachable, "no endpoint of region \(region.name) is eligible (breaker open, ejected or marked down)",
+                                                   requestMayHaveBeenSent: false)
+                    }
+                    break attempts
+                }
                 tried.insert(pick.key)
                 attemptContext.deadline = min(ContinuousClock.now + attemptBudget, budgetDeadline)
                 let result = await attemptOnce(request, pick: pick, connectivity: c, session: session, context: attemptContext)

@@ -60,7 +60,8 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         begin(request: request, isHead: isHead, idempotent: idempotent, reused: false, deadline: deadline, warm: warm,
               completion: completion)
         openedAt = Sys.now()
-        let connectDeadline = min(deadline, Sys.now() &+ core.connectTimeout)
+        let connectTimeout = core.pool.limits(for: endpoint)?.connectTimeout?.nanoseconds ?? core.connectTimeout
+        let connectDeadline = min(deadline, Sys.now() &+ connectTimeout)
         let id = exchangeCounter
         loop.schedule(at: connectDeadline) { [self] in
             guard exchange?.id == id, stage == .connecting || stage == .handshaking else { return }

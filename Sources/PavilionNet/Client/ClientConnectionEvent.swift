@@ -52,9 +52,13 @@ public struct EndpointPoolLimits: Sendable, Hashable {
     /// How long a connection may live; an older one is closed instead of
     /// going back to the pool.
     public var maxLifetime: Duration
+    /// The longest a TCP connect plus TLS handshake may take (else the
+    /// client configuration's `connectTimeout`).
+    public var connectTimeout: Duration?
 
     /// - Parameters: the fields above.
-    public init(maxIdle: Int, idleTimeout: Duration, maxLifetime: Duration) {
+    public init(maxIdle: Int, idleTimeout: Duration, maxLifetime: Duration, connectTimeout: Duration? = nil) {
+        self.connectTimeout = connectTimeout
         self.maxIdle = maxIdle
         self.idleTimeout = idleTimeout
         self.maxLifetime = maxLifetime
