@@ -216,6 +216,8 @@ public final class ConnectivityTransport: ExchangeTransport {
                 case .poolExhausted(let error):
                     throw error
                 }
+                // Nothing else to try here and another region waits: fail over now, not after a backoff.
+                if !allowRepeat, !c.hasEligible(region: region.name, avoiding: tried) { break attempts }
                 let remaining = ConnectivityClock.remainingMs(until: budgetDeadline)
                 guard remaining > 0 else {
                     if let lastResponse { return lastResponse }
@@ -365,6 +367,9 @@ public final class ConnectivityTransport: ExchangeTransport {
                 let serving = catalog.servingConnectors().map {
                     self.connectivity(for: $0.plugin.manifest, overrides: current[$0.name] ?? [:])
                 }
+                // Forget connectors that stopped serving (removed or failed on reload).
+                let names = Set(serving.map(\.name))
+                self.connectors.withLock { all in all = all.filter { names.contains($0.key) } }
                 for c in serving {
                     guard let health = c.settings.health, let instance = catalog.connector(named: c.name),
                           instance.plugin.hasHealthProbe, case .success(let client) = c.client else { continue }

@@ -179,6 +179,21 @@ public final class ConnectorConnectivity: Sendable {
         return pick
     }
 
+    /// Whether `region` has an endpoint outside `avoid` that ``choose(region:avoid:allowRepeat:)``
+    /// could pick now (not ejected, not marked down, breaker permitting).
+    func hasEligible(region: String, avoiding avoid: Set<String>) -> Bool {
+        guard let urls = regions[region]?.endpoints else { return false }
+        let now = ConnectivityClock.now
+        return state.withLock { s in
+            let ejected = s.detectors[region]?.ejected(now: now) ?? []
+            return urls.contains { url in
+                let key = url.description
+                return !avoid.contains(key) && !ejected.contains(key) && !s.healthDown.contains(key)
+                    && (s.breakers[key]?.wouldPermit(now: now) ?? true)
+            }
+        }
+    }
+
     /// Record how an attempt ended.
     func finish(_ pick: Pick, outcome: AttemptOutcome, latencyMs: Double, error: String? = nil) {
         let now = ConnectivityClock.now

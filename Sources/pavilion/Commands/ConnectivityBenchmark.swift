@@ -55,9 +55,10 @@ enum ConnectivityBenchmark {
         let overhead = try await pooledOverhead(base: base, transport: transport, client: client, samples: quick ? 500 : 3000)
         let held = try await heldConnections(base: base, transport: transport, tracker: tracker, count: quick ? 2000 : 10_000)
         return [
-            "failover_median_ms": .double(round2(Stopwatch.median(failover))),
-            "failover_max_ms": .double(round2(failover.max() ?? 0)),
-            "failover_outages": .int(Int64(failover.count)),
+            "failover_median_ms": .double(round2(Stopwatch.median(failover.total))),
+            "failover_max_ms": .double(round2(failover.total.max() ?? 0)),
+            "failover_after_close_median_ms": .double(round2(Stopwatch.median(failover.afterClose))),
+            "failover_outages": .int(Int64(failover.total.count)),
             "dp_connections_held": .int(Int64(held.held)),
             "dp_connections_requested": .int(Int64(held.requested)),
             "dp_connections_rss_mb": .double(round2(held.rss)),
@@ -70,7 +71,8 @@ enum ConnectivityBenchmark {
 
     // MARK: Failover
 
-    private static func failovers(base: Manifest, transport: ConnectivityTransport, outages: Int) async throws -> [Double] {
+    private static func failovers(base: Manifest, transport: ConnectivityTransport,
+                                  outages: Int) async throws -> (total: [Double], afterClose: [Double]) {
         var a = try DPSimulator(configuration: SimulatorConfiguration(kind: .echo))
         try a.start()
         let b = try DPSimulator(configuration: SimulatorConfiguration(kind: .echo))
@@ -86,7 +88,7 @@ enum ConnectivityBenchmark {
         manifest.connection.outlierBaseEjectionMs = 100
         manifest.connection.outlierMaxEjectionMs = 100
         manifest.connection.requestTimeoutMs = 1000
-        var samples: [Double] = []
+        var samples: [Double] = [], afterClose: [Double] = []
         progress("failover: \(outages) outages of region-a")
         for _ in 0..<outages {
             // Traffic on region-a first.
@@ -97,17 +99,19 @@ enum ConnectivityBenchmark {
             }
             let outage = ContinuousClock.now
             await a.shutdown(gracePeriod: .zero)
+            let closed = ContinuousClock.now
             let limit = outage + .seconds(10)
             while try await answeringRegion(manifest, transport) != "region-b" {
                 guard ContinuousClock.now < limit else { throw CommandError("no answer from region-b within 10 s") }
             }
             samples.append(milliseconds(ContinuousClock.now - outage))
+            afterClose.append(milliseconds(ContinuousClock.now - closed))
             a = try DPSimulator(configuration: SimulatorConfiguration(kind: .echo, port: portA))
             try a.start()
         }
         await a.shutdown(gracePeriod: .zero)
         await b.shutdown(gracePeriod: .zero)
-        return samples
+        return (samples, afterClose)
     }
 
     /// Send one exchange in a fresh routing session; the region that answered, or `nil`.
