@@ -182,7 +182,8 @@ public final class HostAPI: Sendable {
     static func allowedMethods(path: String) -> [String]? {
         switch path {
         case "/v1/verifications": return ["POST"]
-        case "/v1/connectors", "/v1/audit", "/metrics", "/v1/admin/connectivity", "/v1/admin/connectivity/events", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
+        case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer",
+             "/v1/admin/connectivity", "/v1/admin/connectivity/events": return ["GET"]
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         default:
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }

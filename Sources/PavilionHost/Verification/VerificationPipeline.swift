@@ -159,7 +159,8 @@ public final class VerificationPipeline: Sendable {
         var exchangeResult: Result<JSONValue?, APIProblem>
         do {
             exchangeResult = .success(try await runExchange(instance: instance, request: request, tenant: tenant,
-                                                            region: region, allowed: decision.regions, requestID: requestID, trace: trace,
+                                                            region: region, allowed: decision.regions,
+                                                            requestID: requestID, trace: trace,
                                                             deadline: deadline, overrides: current.endpointOverrides))
         } catch {
             exchangeResult = .failure(error)
