@@ -31,14 +31,18 @@ public final class ConnectivityTransport: ExchangeTransport {
         var caFile: String?
         var pins: [String]
         var minimum: TLSVersion
+        var certificate: String?
+        var key: String?
 
         init(_ c: Manifest.Connection) {
             caFile = c.tlsCAFile
             pins = c.tlsSPKIPins.sorted()
             minimum = c.tlsMinVersion == "1.3" ? .tls13 : .tls12
+            certificate = c.tlsClientCertificate
+            key = c.tlsClientKey
         }
 
-        var isDefault: Bool { caFile == nil && pins.isEmpty && minimum == .tls12 }
+        var isDefault: Bool { caFile == nil && pins.isEmpty && minimum == .tls12 && certificate == nil }
     }
     private let healthTask = Mutex<Task<Void, Never>?>(nil)
 
@@ -102,8 +106,8 @@ public final class ConnectivityTransport: ExchangeTransport {
             let made: Result<HTTPClient, TransportError>
             if let group, var configuration = baseConfiguration {
                 var t = TLSConfiguration.client(trustRoots: tls.caFile.map { .caFile($0) } ?? configuration.tls.trustRoots,
-                                                certificateChainFile: configuration.tls.certificateChainFile,
-                                                privateKeyFile: configuration.tls.privateKeyFile)
+                                                certificateChainFile: tls.certificate ?? configuration.tls.certificateChainFile,
+                                                privateKeyFile: tls.certificate != nil ? tls.key : configuration.tls.privateKeyFile)
                 t.minimumVersion = tls.minimum
                 configuration.tls = t
                 configuration.spkiPins = Set(tls.pins)

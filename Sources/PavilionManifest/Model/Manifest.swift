@@ -228,6 +228,10 @@ extension Manifest {
         public var tlsCAFile: String?
         public var tlsSPKIPins: [String] = []
         public var tlsMinVersion: String = "1.2"
+        /// `tls.client_certificate`: PEM chain presented to the DP (mutual TLS), resolved like `ca_file`.
+        public var tlsClientCertificate: String?
+        /// `tls.client_key`: its PEM private key; given with `client_certificate`.
+        public var tlsClientKey: String?
         /// `load_balancing`: `least_outstanding` (default) or `latency_ewma`.
         public var loadBalancing: String = "least_outstanding"
         /// `on_unavailable`: `problem` (503 + Retry-After, default) or `cannot_attest`.

@@ -100,12 +100,19 @@ extension ManifestValidator {
                 c.breakerHalfOpenProbes = v
             }
         }
-        if let n = m["tls"], let t = mapping(n, path: "\(path).tls", keys: ["min_version", "ca_file", "spki_pins"], required: []) {
+        if let n = m["tls"], let t = mapping(n, path: "\(path).tls",
+                                             keys: ["min_version", "ca_file", "spki_pins", "client_certificate", "client_key"],
+                                             required: []) {
             let tp = "\(path).tls"
             if let v = t["min_version"].flatMap({ word($0, "\(tp).min_version", ManifestVocabulary.tlsVersions, what: "TLS version") }) {
                 c.tlsMinVersion = v
             }
             if let v = t["ca_file"].flatMap({ filePath($0, "\(tp).ca_file") }) { c.tlsCAFile = resolve(v) }
+            if let v = t["client_certificate"].flatMap({ filePath($0, "\(tp).client_certificate") }) { c.tlsClientCertificate = resolve(v) }
+            if let v = t["client_key"].flatMap({ filePath($0, "\(tp).client_key") }) { c.tlsClientKey = resolve(v) }
+            if (t["client_certificate"] == nil) != (t["client_key"] == nil), let n = t["client_certificate"] ?? t["client_key"] {
+                fail(n.location, "\(tp): client_certificate and client_key go together")
+            }
             if let n = t["spki_pins"], let v = strings(n, "\(tp).spki_pins", nonEmpty: false, check: { v, item, p in
                 guard let s = v.string(item, p) else { return nil }
                 guard TextRules.isSPKIPin(s) else {

@@ -206,3 +206,68 @@ final class ConnectivityTransportTLSTests: XCTestCase {
         await dp.shutdown(gracePeriod: .zero)
     }
 }
+
+extension ConnectivityTransportTLSTests {
+    func testAConnectorsClientCertificateIsPresentedToTheDP() async throws {
+        let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-conn-mtls")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let ca = try CertificateAuthority.generate(commonName: "mTLS CA", validityDays: 1)
+        let server = try ca.issueLeaf(commonName: "dp", dnsNames: [], ipAddresses: ["127.0.0.1"], validityDays: 1)
+        let client = try ca.issueLeaf(commonName: "pavilion-connector", dnsNames: ["connector.example"], ipAddresses: [],
+                                      validityDays: 1, usage: .client)
+        try PEMFile.write(ca.certificatePEM, to: path("ca.pem"), mode: PEMFile.publicMode)
+        try PEMFile.write(server.certificatePEM, to: path("dp.pem"), mode: PEMFile.publicMode)
+        try PEMFile.write(server.privateKeyPEM, to: path("dp.key"))
+        try PEMFile.write(client.certificatePEM, to: path("client.pem"), mode: PEMFile.publicMode)
+        try PEMFile.write(client.privateKeyPEM, to: path("client.key"))
+
+        let group = try EventLoopGroup(threads: 1)
+        // The DP requires a client certificate from the CA and says whose it saw.
+        let dp = try HTTPServer(configuration: HTTPServerConfiguration(
+            tls: .server(certificateChainFile: path("dp.pem"), privateKeyFile: path("dp.key"), clientCAFile: path("ca.pem"))),
+            group: group) { request in
+            HTTPServerResponse(status: 200, body: Array((request.tls?.peerSubject ?? "none").utf8))
+        }
+        try dp.start()
+        let url = "https://127.0.0.1:\(dp.port)"
+        let events = ConnectivityEventLog(logger: Logger(sink: MemoryLogSink()))
+        let tracker = ConnectionTracker(events: events)
+        let base = HTTPClientConfiguration(connectionEvents: tracker.observer)
+        let shared = try HTTPClient(group: group, configuration: base)
+        let transport = ConnectivityTransport(client: shared, events: events, tracker: tracker, group: group, configuration: base)
+
+        func send(name: String, _ configure: (inout Manifest.Connection) -> Void) async -> Result<HTTPResponse, TransportError> {
+            var m = Manifest(file: "t.yaml", metadata: .init(name: name, provider: "p", version: "1.0.0"),
+                             library: .init(path: "l.so", declaredPath: "l.so", sha256: String(repeating: "0", count: 64), abi: 1),
+                             formats: .init(input: ["json"], output: ["json"], credentials: []),
+                             claims: [.init(name: "echo", type: "boolean", dataCategories: [])],
+                             regions: [.init(name: "a", residency: .eu, priority: 1, endpoints: [url])],
+                             compliance: .init(jurisdictions: [], dataCategories: [], lawfulBases: ["consent"], purposes: ["testing"],
+                                               retention: "P1D"))
+            configure(&m.connection)
+            let session = transport.routingSession(for: m, allowed: m.regions, jurisdiction: .eu, overrides: [:])!
+            let context = TransportContext(connector: name, region: m.regions[0], baseURL: EndpointURL(url)!,
+                                           deadline: .now + .seconds(5), requestID: "t", trace: .continuing(nil), routing: session)
+            do { return .success(try await transport.send(HTTPRequest(method: "GET", path: "/", idempotent: true), context: context)) } catch {
+                return .failure(error)
+            }
+        }
+
+        guard case .failure = await send(name: "anonymous", { $0.tlsCAFile = path("ca.pem") }) else {
+            return XCTFail("the DP answered without a client certificate")
+        }
+        let presented = await send(name: "mtls") {
+            $0.tlsCAFile = path("ca.pem")
+            $0.tlsClientCertificate = path("client.pem")
+            $0.tlsClientKey = path("client.key")
+        }
+        let body = String(decoding: try presented.get().body, as: UTF8.self)
+        XCTAssertTrue(body.contains("CN=pavilion-connector"), body)
+
+        transport.shutdown()
+        shared.shutdown()
+        await dp.shutdown(gracePeriod: .zero)
+        group.shutdown()
+    }
+}
