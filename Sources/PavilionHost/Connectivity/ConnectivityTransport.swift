@@ -319,7 +319,8 @@ public final class ConnectivityTransport: ExchangeTransport {
                         connectivity c: ConnectorConnectivity, session: RoutingSession,
                         context: TransportContext) async -> AttemptResult {
         let stream = AsyncStream<AttemptResult>.makeStream()
-        let first = Task {
+        // The primary cannot be called back once sent; it finishes and is recorded either way.
+        Task {
             stream.continuation.yield(await self.single(request, pick: primary, connectivity: c, session: session, context: context))
         }
         let second = Task {
@@ -338,7 +339,6 @@ public final class ConnectivityTransport: ExchangeTransport {
             seen += 1
             if case .answered(let response) = result, response.status < 500 {
                 second.cancel()
-                _ = first
                 return result
             }
             if firstFailure == nil { firstFailure = result }
