@@ -48,6 +48,13 @@ public enum TestEnvironment {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+
+        /// - Parameters: the fields above.
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// Run `executable` with `arguments` to completion, capturing its output.

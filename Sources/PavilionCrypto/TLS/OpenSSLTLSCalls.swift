@@ -33,8 +33,8 @@ enum OpenSSLTLS {
 
     static func freeContext(_ ctx: OpaquePointer) { SSL_CTX_free(ctx) }
 
-    static func harden(_ ctx: OpaquePointer) throws(CryptoError) {
-        guard pv_SSL_CTX_set_min_proto_version(ctx, tls12) == 1 else { throw fail("SSL_CTX_set_min_proto_version") }
+    static func harden(_ ctx: OpaquePointer, minimumTLS13: Bool = false) throws(CryptoError) {
+        guard pv_SSL_CTX_set_min_proto_version(ctx, minimumTLS13 ? tls13 : tls12) == 1 else { throw fail("SSL_CTX_set_min_proto_version") }
         guard pv_SSL_CTX_set_max_proto_version(ctx, tls13) == 1 else { throw fail("SSL_CTX_set_max_proto_version") }
         pv_SSL_CTX_set_hardened_options(ctx)
         pv_SSL_CTX_set_partial_write_modes(ctx)
@@ -218,6 +218,22 @@ enum OpenSSLTLS {
         output.removeLast(pending - max(0, Int(got)))
     }
 
+    // MARK: Resumption
+
+    /// `SSL_get1_session`: a new reference to the current session, or nil.
+    static func copySession(_ ssl: OpaquePointer) -> OpaquePointer? { SSL_get1_session(ssl) }
+
+    static func isResumable(_ session: OpaquePointer) -> Bool { SSL_SESSION_is_resumable(session) == 1 }
+
+    static func freeSession(_ session: OpaquePointer) { SSL_SESSION_free(session) }
+
+    /// `SSL_set_session` (takes its own reference).
+    static func setSession(_ ssl: OpaquePointer, _ session: OpaquePointer) throws(CryptoError) {
+        guard SSL_set_session(ssl, session) == 1 else { throw fail("SSL_set_session") }
+    }
+
+    static func sessionReused(_ ssl: OpaquePointer) -> Bool { SSL_session_reused(ssl) == 1 }
+
     // MARK: Session facts
 
     static func version(_ ssl: OpaquePointer) -> String? {
@@ -235,6 +251,14 @@ enum OpenSSLTLS {
         SSL_get0_alpn_selected(ssl, &data, &length)
         guard let data, length > 0 else { return nil }
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+    }
+
+    /// The DER SubjectPublicKeyInfo of the peer's certificate, or nil without one.
+    static func peerPublicKeyInfo(_ ssl: OpaquePointer) -> [UInt8]? {
+        guard let cert = SSL_get1_peer_certificate(ssl) else { return nil }
+        defer { X509_free(cert) }
+        guard let key = X509_get0_pubkey(cert) else { return nil }
+        return try? OpenSSLKey.subjectPublicKeyInfo(key)
     }
 
     /// The peer certificate's subject in RFC 2253 form, or nil without one.

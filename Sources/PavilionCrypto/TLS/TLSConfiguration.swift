@@ -1,3 +1,11 @@
+/// A TLS protocol version this library speaks.
+public enum TLSVersion: String, Sendable, Hashable {
+    /// TLS 1.2 (RFC 5246).
+    case tls12 = "1.2"
+    /// TLS 1.3 (RFC 8446).
+    case tls13 = "1.3"
+}
+
 /// How a TLS endpoint is set up: its role, its certificate, whom it trusts.
 ///
 /// Every configuration speaks TLS 1.2 and 1.3 only, with ECDHE key exchange
@@ -36,6 +44,8 @@ public struct TLSConfiguration: Sendable, Hashable {
     public var verifyPeer: Bool
     /// ALPN protocols offered (clients) or accepted (servers); HTTP/1.1 only.
     public var applicationProtocols: [String]
+    /// The lowest protocol version accepted (TLS 1.2 unless raised).
+    public var minimumVersion: TLSVersion = .tls12
 
     /// A server configuration.
     /// - Parameters:

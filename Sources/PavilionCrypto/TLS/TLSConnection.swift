@@ -47,8 +47,10 @@ public final class TLSConnection {
     ///   - context: the configured context (it stays alive as long as the connection).
     ///   - serverName: clients: the host to send as SNI and to check the server
     ///     certificate against (DNS name or IP literal). Ignored by servers.
+    ///   - resuming: clients: a session from an earlier connection to the same
+    ///     server to offer for resumption (`SSL_set_session`); the server may decline.
     /// - Throws: `CryptoError` from OpenSSL.
-    public init(context: TLSContext, serverName: String? = nil) throws(CryptoError) {
+    public init(context: TLSContext, serverName: String? = nil, resuming: TLSResumableSession? = nil) throws(CryptoError) {
         let isServer = context.configuration.role == .server
         let parts = try OpenSSLTLS.newConnection(context.handle, server: isServer)
         (ssl, rbio, wbio) = parts
@@ -63,6 +65,7 @@ public final class TLSConnection {
                     }
                 }
                 try OpenSSLTLS.offerALPN(ssl, context.configuration.applicationProtocols)
+                if let resuming { try OpenSSLTLS.setSession(ssl, resuming.handle) }
             }
         } catch {
             OpenSSLTLS.freeConnection(ssl)
@@ -146,6 +149,28 @@ public final class TLSConnection {
 
     /// Queue a close_notify alert (`SSL_shutdown`); drain and send it.
     public func close() { OpenSSLTLS.shutdown(ssl) }
+
+    /// Clients: the session to offer when connecting to the same server
+    /// again (`SSL_get1_session`), or nil when there is none or it cannot be
+    /// resumed. With TLS 1.3 the server sends its ticket after the
+    /// handshake, so ask once some application data has been read.
+    public var resumableSession: TLSResumableSession? {
+        guard let session = OpenSSLTLS.copySession(ssl) else { return nil }
+        guard OpenSSLTLS.isResumable(session) else {
+            OpenSSLTLS.freeSession(session)
+            return nil
+        }
+        return TLSResumableSession(handle: session)
+    }
+
+    /// The base64 SHA-256 of the peer certificate's DER SubjectPublicKeyInfo
+    /// (an RFC 7469 SPKI pin), or nil before the handshake or without a certificate.
+    public var peerPublicKeyPin: String? {
+        OpenSSLTLS.peerPublicKeyInfo(ssl).map { Data(SHA256.hash($0)).base64EncodedString() }
+    }
+
+    /// Whether the handshake resumed an earlier session (`SSL_session_reused`).
+    public var resumedSession: Bool { OpenSSLTLS.sessionReused(ssl) }
 
     /// The session's version, cipher, ALPN and peer subject, once established.
     public var sessionInfo: TLSSessionInfo? {

@@ -20,7 +20,7 @@ public final class TLSContext: @unchecked Sendable {
         }
         let ctx = try OpenSSLTLS.newContext(server: isServer)
         do throws(CryptoError) {
-            try OpenSSLTLS.harden(ctx)
+            try OpenSSLTLS.harden(ctx, minimumTLS13: configuration.minimumVersion == .tls13)
             if let chain = configuration.certificateChainFile {
                 try OpenSSLTLS.useCertificateChain(ctx, file: chain)
                 guard let key = configuration.privateKeyFile else {

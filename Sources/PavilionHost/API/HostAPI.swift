@@ -36,6 +36,8 @@ public final class HostAPI: Sendable {
         case analyticsVerifications = "GET /v1/analytics/verifications"
         case proofNonce = "POST /v1/privacy/proofs/nonce"
         case proofVerify = "POST /v1/privacy/proofs/verify"
+        case adminConnectivity = "GET /v1/admin/connectivity"
+        case adminConnectivityEvents = "GET /v1/admin/connectivity/events"
         case unknown = "unknown"
     }
 
@@ -53,6 +55,7 @@ public final class HostAPI: Sendable {
     /// Fetches other issuers' status lists for `POST /v1/credentials/verify`.
     let statusFetcher: (any StatusListFetcher)?
     let didWebFetcher: (any DIDWebFetcher)?
+    let connectivity: ConnectivityTransport?
 
     /// - Parameters:
     ///   - store: tenants, keys, verifications, audit.
@@ -68,7 +71,8 @@ public final class HostAPI: Sendable {
     public init(store: any Store, connectors: any ConnectorCatalog, pipeline: VerificationPipeline, metrics: Metrics,
                 logger: Logger, keyring: SigningKeyring? = nil, credentials: CredentialIssuer? = nil,
                 statusFetcher: (any StatusListFetcher)? = nil, didWebFetcher: (any DIDWebFetcher)? = nil,
-                privacy: PrivacyEngine? = nil) {
+                privacy: PrivacyEngine? = nil, connectivity: ConnectivityTransport? = nil) {
+        self.connectivity = connectivity
         self.privacy = privacy
         self.didWebFetcher = didWebFetcher
         defaultKeyring = keyring
@@ -187,6 +191,8 @@ public final class HostAPI: Sendable {
         case .oprfPublicKey, .oprfEvaluate, .privacyTreeHead, .privacyReceipt, .privacyConsistency, .analyticsVerifications,
              .proofNonce, .proofVerify:
             return try await dispatchPrivacy(request, route: route, caller: caller)
+        case .adminConnectivity, .adminConnectivityEvents:
+            return try adminConnectivity(route: route, query: request.query, caller: caller)
         case .health, .ready, .metrics, .jwks, .issuerMetadata, .statusList, .statusListCredential, .unknown:
             throw APIProblem(404, "not_found", "no such resource")
         }
@@ -197,6 +203,8 @@ public final class HostAPI: Sendable {
         case ("POST", "/v1/verifications"): return .createVerification
         case ("GET", "/v1/connectors"): return .listConnectors
         case ("GET", "/v1/audit"): return .listAudit
+        case ("GET", "/v1/admin/connectivity"): return .adminConnectivity
+        case ("GET", "/v1/admin/connectivity/events"): return .adminConnectivityEvents
         case ("GET", "/healthz"), ("HEAD", "/healthz"): return .health
         case ("GET", "/readyz"), ("HEAD", "/readyz"): return .ready
         case ("GET", "/metrics"): return .metrics
@@ -216,7 +224,8 @@ public final class HostAPI: Sendable {
     static func allowedMethods(path: String) -> [String]? {
         switch path {
         case "/v1/verifications": return ["POST"]
-        case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
+        case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer",
+             "/v1/admin/connectivity", "/v1/admin/connectivity/events": return ["GET"]
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         case "/v1/credentials/verify": return ["POST"]
         default:

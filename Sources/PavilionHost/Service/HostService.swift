@@ -78,10 +78,13 @@ public final class HostService: Sendable {
             throw HostServiceError(.network, "cannot start event loops: \(error)")
         }
         let client: HTTPClient
+        let connectivityEvents = ConnectivityEventLog(logger: logger)
+        let tracker = ConnectionTracker(events: connectivityEvents)
+        let clientConfiguration = HTTPClientConfiguration(
+            tls: TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system),
+            maxResponseBytes: 1 << 20, maxIdlePerEndpoint: 256, connectionEvents: tracker.observer)
         do {
-            let tls = TLSConfiguration.client(trustRoots: configuration.dpCAFile.map { .caFile($0) } ?? .system)
-            client = try HTTPClient(group: group, configuration: HTTPClientConfiguration(tls: tls, maxResponseBytes: 1 << 20,
-                                                                                        maxIdlePerEndpoint: 256))
+            client = try HTTPClient(group: group, configuration: clientConfiguration)
         } catch {
             group.shutdown()
             throw HostServiceError(.network, "cannot create the data-provider client: \(error)")
@@ -125,17 +128,21 @@ public final class HostService: Sendable {
             group.shutdown()
             throw error
         }
-        let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
+        let transport = ConnectivityTransport(client: client, events: connectivityEvents, tracker: tracker, metrics: metrics,
+                                              group: group, configuration: clientConfiguration)
+        let pipeline = VerificationPipeline(store: store, connectors: registry, transport: transport,
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
                                             credentials: issuer, privacy: privacy)
+        transport.startHealthChecks(catalog: registry) { [weak pipeline] in pipeline?.currentSettings.endpointOverrides ?? [:] }
         let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger,
                           credentials: issuer, statusFetcher: HTTPStatusListFetcher(client: client),
-                          didWebFetcher: HTTPDIDWebFetcher(client: client), privacy: privacy)
+                          didWebFetcher: HTTPDIDWebFetcher(client: client), privacy: privacy, connectivity: transport)
         let server: HTTPServer
         do {
             server = try makeServer(configuration, api: api, group: group)
             try server.start()
         } catch {
+            transport.shutdown()
             client.shutdown()
             group.shutdown()
             throw HostServiceError(.listen, "cannot listen on \(configuration.listen.host):\(configuration.listen.port): \(error)")
@@ -243,6 +250,7 @@ public final class HostService: Sendable {
         logger.info("draining", ["grace_ms": .int(gracePeriod.components.seconds * 1000)])
         watcher?.stop()
         await server.shutdown(gracePeriod: gracePeriod)
+        api.connectivity?.shutdown()
         client.shutdown()
         group.shutdown()
         logger.info("stopped")

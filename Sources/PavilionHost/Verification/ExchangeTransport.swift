@@ -1,3 +1,4 @@
+import PavilionCore
 import PavilionManifest
 import PavilionPlugins
 
@@ -16,10 +17,20 @@ public struct TransportContext: Sendable {
     public var requestID: String
     /// The trace context, sent as `traceparent`.
     public var trace: TraceContext
+    /// The verification's routing across its allowed regions, when the
+    /// transport made one (``ExchangeTransport/routingSession(for:allowed:jurisdiction:overrides:)``);
+    /// then it, not `region`/`baseURL`, decides where each request goes.
+    public var routing: RoutingSession?
+    /// The verification's own deadline: retries and failovers may go on
+    /// until it, each attempt bounded like the first (`deadline` − start).
+    public var budgetDeadline: ContinuousClock.Instant?
 
     /// - Parameters: the fields above.
     public init(connector: String, region: Manifest.Region, baseURL: EndpointURL, deadline: ContinuousClock.Instant,
-                requestID: String, trace: TraceContext) {
+                requestID: String, trace: TraceContext, routing: RoutingSession? = nil,
+                budgetDeadline: ContinuousClock.Instant? = nil) {
+        self.routing = routing
+        self.budgetDeadline = budgetDeadline
         self.connector = connector
         self.region = region
         self.baseURL = baseURL
@@ -49,11 +60,15 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     public var code: Code
     /// Details for the log (never sent to the relying party).
     public var reason: String
+    /// False when the request certainly never reached the data provider
+    /// (connection refused, no route): safe to send elsewhere even when not idempotent.
+    public var requestMayHaveBeenSent: Bool
 
     /// - Parameters: the fields above.
-    public init(_ code: Code, _ reason: String) {
+    public init(_ code: Code, _ reason: String, requestMayHaveBeenSent: Bool = true) {
         self.code = code
         self.reason = reason
+        self.requestMayHaveBeenSent = requestMayHaveBeenSent
     }
 
     public var description: String { "\(code.rawValue): \(reason)" }
@@ -72,4 +87,22 @@ public protocol ExchangeTransport: Sendable {
     /// - Returns: the response.
     /// - Throws: ``TransportError``.
     func send(_ request: HTTPRequest, context: TransportContext) async throws(TransportError) -> HTTPResponse
+
+    /// A routing session for one verification over the regions policy
+    /// allowed (best first), or `nil` when the transport sends every request
+    /// to `TransportContext.baseURL`.
+    /// - Parameters:
+    ///   - manifest: the connector's manifest.
+    ///   - allowed: the regions residency allows, in policy order.
+    ///   - jurisdiction: the subject's residency zone (named when every region fails).
+    ///   - overrides: region → base URL replacing the manifest's endpoints.
+    /// - Returns: the session, or `nil`.
+    func routingSession(for manifest: Manifest, allowed: [Manifest.Region], jurisdiction: ResidencyZone,
+                        overrides: [String: EndpointURL]) -> RoutingSession?
+}
+
+extension ExchangeTransport {
+    /// No routing: every request goes to `TransportContext.baseURL`.
+    public func routingSession(for manifest: Manifest, allowed: [Manifest.Region], jurisdiction: ResidencyZone,
+                               overrides: [String: EndpointURL]) -> RoutingSession? { nil }
 }

@@ -39,7 +39,8 @@ public struct HTTPExchangeTransport: ExchangeTransport {
         let reason = "\(context.baseURL): \(error)"
         switch error.code {
         case .timeout: return TransportError(.timeout, reason)
-        case .connectRefused, .connectionReset, .system: return TransportError(.unreachable, reason)
+        case .connectRefused, .system: return TransportError(.unreachable, reason, requestMayHaveBeenSent: false)
+        case .connectionReset: return TransportError(.unreachable, reason)
         case .tls, .protocolError, .invalidRequest: return TransportError(.badResponse, reason)
         case .responseTooLarge: return TransportError(.responseTooLarge, reason)
         case .shutdown: return TransportError(.shutdown, reason)

@@ -163,7 +163,8 @@ public final class VerificationPipeline: Sendable {
         var exchangeResult: Result<JSONValue?, APIProblem>
         do {
             exchangeResult = .success(try await runExchange(instance: instance, request: request, tenant: tenant,
-                                                            region: region, requestID: requestID, trace: trace,
+                                                            region: region, allowed: decision.regions,
+                                                            requestID: requestID, trace: trace,
                                                             deadline: deadline, overrides: current.endpointOverrides))
         } catch {
             exchangeResult = .failure(error)
@@ -305,10 +306,13 @@ public final class VerificationPipeline: Sendable {
 
     /// Drive the exchange. Returns the result, or `nil` when the DP does not know the subject.
     private func runExchange(instance: ConnectorInstance, request: VerificationRequest, tenant: TenantID,
-                             region: Manifest.Region, requestID: String, trace: TraceContext,
+                             region: Manifest.Region, allowed: [Manifest.Region], requestID: String, trace: TraceContext,
                              deadline: ContinuousClock.Instant,
                              overrides: [String: [String: EndpointURL]]) async throws(APIProblem) -> JSONValue? {
         let manifest = instance.plugin.manifest
+        // Failover across the allowed regions, breakers, retries: the transport's routing (docs/connectivity.md).
+        let routing = transport.routingSession(for: manifest, allowed: allowed, jurisdiction: request.jurisdiction,
+                                               overrides: overrides[manifest.name] ?? [:])
         guard let baseURL = overrides[manifest.name]?[region.name] ?? region.endpoints.first.flatMap(EndpointURL.init) else {
             throw APIProblem(503, "connector_unavailable", "connector '\(manifest.name)' has no usable endpoint for region '\(region.name)'")
         }
@@ -332,7 +336,8 @@ public final class VerificationPipeline: Sendable {
                 let roundMs = outgoing.timeoutMs > 0 ? Int(outgoing.timeoutMs) : manifest.connection.requestTimeoutMs
                 let roundDeadline = min(ContinuousClock.now + .milliseconds(roundMs), deadline)
                 let context = TransportContext(connector: manifest.name, region: region, baseURL: baseURL,
-                                               deadline: roundDeadline, requestID: requestID, trace: trace)
+                                               deadline: roundDeadline, requestID: requestID, trace: trace, routing: routing,
+                                               budgetDeadline: deadline)
                 let response: HTTPResponse
                 do {
                     response = try await transport.send(outgoing, context: context)
@@ -341,7 +346,10 @@ public final class VerificationPipeline: Sendable {
                         "request_id": .string(requestID), "connector": .string(manifest.name),
                         "region": .string(region.name), "error": .string(error.description),
                     ])
-                    throw Self.problem(for: error, connector: manifest.name)
+                    if let routing, routing.cannotAttest {
+                        return .object(Dictionary(request.claims.map { ($0, JSONValue.string("not_available")) }) { a, _ in a })
+                    }
+                    throw routing?.problem ?? Self.problem(for: error, connector: manifest.name)
                 }
                 step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
                     try exchange.step(response)

@@ -228,6 +228,30 @@ extension Manifest {
         public var tlsCAFile: String?
         public var tlsSPKIPins: [String] = []
         public var tlsMinVersion: String = "1.2"
+        /// `tls.client_certificate`: PEM chain presented to the DP (mutual TLS), resolved like `ca_file`.
+        public var tlsClientCertificate: String?
+        /// `tls.client_key`: its PEM private key; given with `client_certificate`.
+        public var tlsClientKey: String?
+        /// `load_balancing`: `least_outstanding` (default) or `latency_ewma`.
+        public var loadBalancing: String = "least_outstanding"
+        /// `on_unavailable`: `problem` (503 + Retry-After, default) or `cannot_attest`.
+        public var onUnavailable: String = "problem"
+        /// `retry_after_s`: the Retry-After of the 503 when no allowed region answers.
+        public var retryAfterSeconds: Int = 30
+        /// `hedging`: hedge idempotent requests after the p95 latency.
+        public var hedging: Bool = false
+        /// `retries.budget_ratio`: retries allowed per request in the window.
+        public var retryBudgetRatio: Double = 0.1
+        /// `breaker.minimum_calls`: outcomes needed before the failure rate counts.
+        public var breakerMinimumCalls: Int = 10
+        /// `outlier.consecutive_errors`.
+        public var outlierConsecutiveErrors: Int = 5
+        /// `outlier.base_ejection_ms`.
+        public var outlierBaseEjectionMs: Int = 30_000
+        /// `outlier.max_ejection_ms`.
+        public var outlierMaxEjectionMs: Int = 300_000
+        /// `outlier.max_ejected_percent`.
+        public var outlierMaxEjectedPercent: Int = 50
 
         public init() {}
     }

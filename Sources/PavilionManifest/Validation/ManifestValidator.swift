@@ -193,6 +193,13 @@ struct ManifestValidator {
         return value
     }
 
+    /// A boolean (`true` / `false`).
+    mutating func boolean(_ node: YAMLNode, _ path: String) -> Bool? {
+        if case .bool(let b)? = node.scalar?.value { return b }
+        typeError(node, path, expected: "true or false")
+        return nil
+    }
+
     /// A number (integer or float).
     mutating func number(_ node: YAMLNode, _ path: String) -> Double? {
         switch node.scalar?.value {

@@ -22,6 +22,7 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         var id: UInt64
         var reused: Bool
         var idempotent: Bool
+        var warm: Bool
     }
 
     let endpoint: Endpoint
@@ -36,20 +37,31 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
     private var outIndex = 0
     private var interest: UInt32 = 0
     private var idleGeneration: UInt64 = 0
+    /// Names the connection in audit events.
+    let id: UInt64
+    private var openedAt: UInt64 = 0
+    private var exchangesDone = 0
+    private var sessionSaved = false
 
     init(endpoint: Endpoint, loop: EventLoop, core: ClientCore) {
         self.endpoint = endpoint
         self.loop = loop
         self.core = core
+        id = core.nextConnectionID()
     }
 
     // MARK: Starting exchanges (on the loop)
 
-    /// Connect to `address` and run the first exchange.
+    /// Connect to `address` and run the first exchange. With `warm`, only
+    /// connect (and handshake), then go idle into the pool and complete with
+    /// an empty status-0 response (pre-warming).
     func connect(to address: SocketAddress, request: [UInt8], isHead: Bool, idempotent: Bool,
-                 deadline: UInt64, completion: @escaping Completion) {
-        begin(request: request, isHead: isHead, idempotent: idempotent, reused: false, deadline: deadline, completion: completion)
-        let connectDeadline = min(deadline, Sys.now() &+ core.connectTimeout)
+                 deadline: UInt64, warm: Bool = false, completion: @escaping Completion) {
+        begin(request: request, isHead: isHead, idempotent: idempotent, reused: false, deadline: deadline, warm: warm,
+              completion: completion)
+        openedAt = Sys.now()
+        let connectTimeout = core.pool.limits(for: endpoint)?.connectTimeout?.nanoseconds ?? core.connectTimeout
+        let connectDeadline = min(deadline, Sys.now() &+ connectTimeout)
         let id = exchangeCounter
         loop.schedule(at: connectDeadline) { [self] in
             guard exchange?.id == id, stage == .connecting || stage == .handshaking else { return }
@@ -63,7 +75,10 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
                     fail(HTTPClientError(.tls, "no TLS context"))
                     return
                 }
-                do { tls = try TLSConnection(context: context, serverName: endpoint.host) } catch {
+                do {
+                    tls = try TLSConnection(context: context, serverName: endpoint.host,
+                                            resuming: core.resumableSession(for: endpoint))
+                } catch {
                     fail(HTTPClientError(.tls, error.description))
                     return
                 }
@@ -95,19 +110,20 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
             return
         }
         core.counters.update { $0.reusedConnections += 1 }
-        begin(request: request, isHead: isHead, idempotent: idempotent, reused: true, deadline: deadline, completion: completion)
+        begin(request: request, isHead: isHead, idempotent: idempotent, reused: true, deadline: deadline, warm: false,
+              completion: completion)
         stage = .active
         sendRequest()
     }
 
-    private func begin(request: [UInt8], isHead: Bool, idempotent: Bool, reused: Bool, deadline: UInt64,
+    private func begin(request: [UInt8], isHead: Bool, idempotent: Bool, reused: Bool, deadline: UInt64, warm: Bool,
                        completion: @escaping Completion) {
         exchangeCounter &+= 1
         let id = exchangeCounter
         exchange = Exchange(request: request,
                             parser: HTTPResponseParser(isHeadRequest: isHead, maxHeaderBytes: 64 * 1024,
                                                        maxBodyBytes: core.maxResponseBytes),
-                            completion: completion, id: id, reused: reused, idempotent: idempotent)
+                            completion: completion, id: id, reused: reused, idempotent: idempotent, warm: warm)
         idleGeneration &+= 1
         loop.schedule(at: deadline) { [self] in
             guard exchange?.id == id else { return }
@@ -134,7 +150,7 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         case .idle:
             // The server closed an idle connection (or sent something unasked).
             core.pool.remove(self)
-            close()
+            close(reason: "peer_closed")
         case .fresh, .closed:
             break
         }
@@ -148,8 +164,19 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         } else {
             stage = .active
             setInterest(Sys.readable)
-            sendRequest()
+            established()
         }
+    }
+
+    /// Connected (and TLS done): report it, then send the first request.
+    private func established() {
+        if let observe = core.connectionEvents {
+            let info = tls?.sessionInfo
+            observe(ClientConnectionEvent(kind: .connected, endpoint: endpoint, connectionID: id,
+                                          tlsVersion: info?.version, tlsCipher: info?.cipher,
+                                          tlsResumed: tls?.resumedSession ?? false))
+        }
+        sendRequest()
     }
 
     private func advanceHandshake(_ tls: TLSConnection) {
@@ -158,8 +185,16 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
             tls.drainCiphertext(into: &out)
             flush()
             if status == .complete, stage == .handshaking {
+                if !core.spkiPins.isEmpty {
+                    let pin = tls.peerPublicKeyPin
+                    guard let pin, core.spkiPins.contains(pin) else {
+                        core.counters.update { $0.tlsHandshakeFailures += 1 }
+                        fail(HTTPClientError(.tls, "\(endpoint): the server's public key (pin \(pin ?? "none")) matches no configured SPKI pin"))
+                        return
+                    }
+                }
                 stage = .active
-                sendRequest()
+                established()
             }
         } catch {
             core.counters.update { $0.tlsHandshakeFailures += 1 }
@@ -168,6 +203,13 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
     }
 
     private func sendRequest() {
+        if let pending = exchange, pending.warm {
+            exchange = nil
+            becomeIdle()
+            pending.completion(stage == .idle ? .success(HTTPClientResponse(status: 0, headers: HTTPHeaders(), body: []))
+                                              : .failure(HTTPClientError(.shutdown, "the pool did not keep the connection")))
+            return
+        }
         guard let request = exchange?.request else { return }
         if let tls {
             do { try tls.writePlaintext(request) } catch {
@@ -243,7 +285,7 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
             if !out.isEmpty { flush() }
         }
         guard var current = exchange else {
-            if eof { close() }
+            if eof { close(reason: "peer_closed") }
             return
         }
         current.parser.append(received)
@@ -264,25 +306,36 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
         case .response(let head, let body):
             let reusable = head.keepAlive && !eof && current.parser.leftoverByteCount == 0
             exchange = nil
+            exchangesDone += 1
+            // TLS 1.3 tickets arrive after the handshake: by the first response there is one to keep.
+            if !sessionSaved, let session = tls?.resumableSession {
+                sessionSaved = true
+                core.save(session, for: endpoint)
+            }
             core.counters.update { $0.requests += 1 }
             // Back in the pool before the caller resumes, so its next request can reuse it.
-            if reusable { becomeIdle() } else { close() }
+            if reusable { becomeIdle() } else { close(reason: "not_keep_alive") }
             current.completion(.success(HTTPClientResponse(status: head.status, headers: head.headers, body: body)))
         }
     }
 
     private func becomeIdle() {
         stage = .idle
+        let limits = core.pool.limits(for: endpoint)
+        if let limits, Sys.now() &- openedAt >= limits.maxLifetime.nanoseconds {
+            close(reason: "max_lifetime")
+            return
+        }
         guard core.pool.checkin(self) else {
-            close()
+            close(reason: "pool_full")
             return
         }
         idleGeneration &+= 1
         let generation = idleGeneration
-        loop.schedule(at: Sys.now() &+ core.idleTimeout) { [self] in
+        loop.schedule(at: Sys.now() &+ (limits?.idleTimeout.nanoseconds ?? core.idleTimeout)) { [self] in
             guard stage == .idle, idleGeneration == generation else { return }
             core.pool.remove(self)
-            close()
+            close(reason: "idle_timeout")
         }
     }
 
@@ -303,25 +356,37 @@ final class ClientConnection: EventHandler, @unchecked Sendable {
     private func fail(_ error: HTTPClientError) {
         let pending = exchange
         exchange = nil
-        close()
+        close(reason: "error: \(error.code.rawValue)")
         if let pending {
             core.counters.update { $0.failures += 1 }
             pending.completion(.failure(error))
         }
     }
 
-    /// Close the socket (on the loop).
-    func close() {
+    /// Close the socket (on the loop); `reason` goes to the audit event.
+    func close(reason: String = "closed") {
         guard stage != .closed else { return }
         let wasOpen = fd >= 0 && stage != .fresh
         stage = .closed
+        if let tls, fd >= 0, wasOpen {
+            // close_notify (best effort, never waits): OpenSSL marks a
+            // session freed without it as not resumable.
+            tls.close()
+            var notify: [UInt8] = []
+            tls.drainCiphertext(into: &notify)
+            if !notify.isEmpty { _ = Sys.write(fd, notify[...]) }
+        }
         if fd >= 0 {
             loop.unregister(fd)
             Sys.close(fd)
             fd = -1
         }
         tls = nil
-        if wasOpen { core.counters.update { $0.openConnections -= 1 } }
+        if wasOpen {
+            core.counters.update { $0.openConnections -= 1 }
+            core.connectionEvents?(ClientConnectionEvent(kind: .closed, endpoint: endpoint, connectionID: id,
+                                                         exchanges: exchangesDone, reason: reason))
+        }
         if let pending = exchange {
             exchange = nil
             pending.completion(.failure(HTTPClientError(.shutdown, "connection closed")))

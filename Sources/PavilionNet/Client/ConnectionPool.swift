@@ -14,6 +14,12 @@ protocol ConnectionPool: Sendable {
     func remove(_ connection: ClientConnection)
     /// Take every idle connection out (to close them).
     func drainAll() -> [ClientConnection]
+    /// Set `endpoint`'s own limits (idle count over all loops, idle timeout, lifetime).
+    func setLimits(_ limits: EndpointPoolLimits, for endpoint: Endpoint)
+    /// `endpoint`'s own limits, if set.
+    func limits(for endpoint: Endpoint) -> EndpointPoolLimits?
+    /// Idle connections to `endpoint` over all loops.
+    func idleCount(_ endpoint: Endpoint) -> Int
 }
 
 /// Lists of idle keep-alive connections per endpoint and event loop, most
@@ -29,14 +35,23 @@ final class IdleConnectionPool: ConnectionPool, @unchecked Sendable {
     private var idle: [Key: [ClientConnection]] = [:]
     private let maxIdlePerEndpoint: Int
     private var closed = false
+    private var endpointLimits: [Endpoint: EndpointPoolLimits] = [:]
+    private var idlePerEndpoint: [Endpoint: Int] = [:]
 
     init(maxIdlePerEndpoint: Int) { self.maxIdlePerEndpoint = maxIdlePerEndpoint }
 
     func checkout(_ endpoint: Endpoint, on loop: EventLoop?) -> ClientConnection? {
         lock.withLock {
-            if let loop { return idle[Key(endpoint: endpoint, loop: ObjectIdentifier(loop))]?.popLast() }
-            guard let key = idle.first(where: { $0.key.endpoint == endpoint && !$0.value.isEmpty })?.key else { return nil }
-            return idle[key]?.popLast()
+            let connection: ClientConnection?
+            if let loop {
+                connection = idle[Key(endpoint: endpoint, loop: ObjectIdentifier(loop))]?.popLast()
+            } else if let key = idle.first(where: { $0.key.endpoint == endpoint && !$0.value.isEmpty })?.key {
+                connection = idle[key]?.popLast()
+            } else {
+                connection = nil
+            }
+            if connection != nil { idlePerEndpoint[endpoint, default: 1] -= 1 }
+            return connection
         }
     }
 
@@ -44,6 +59,8 @@ final class IdleConnectionPool: ConnectionPool, @unchecked Sendable {
         let key = Key(endpoint: connection.endpoint, loop: ObjectIdentifier(connection.loop))
         return lock.withLock {
             guard !closed else { return false }
+            if let limits = endpointLimits[connection.endpoint],
+               idlePerEndpoint[connection.endpoint, default: 0] >= limits.maxIdle { return false }
             var list = idle.removeValue(forKey: key) ?? []
             guard list.count < maxIdlePerEndpoint else {
                 idle[key] = list
@@ -51,19 +68,39 @@ final class IdleConnectionPool: ConnectionPool, @unchecked Sendable {
             }
             list.append(connection)
             idle[key] = list
+            idlePerEndpoint[connection.endpoint, default: 0] += 1
             return true
         }
     }
 
     func remove(_ connection: ClientConnection) {
         let key = Key(endpoint: connection.endpoint, loop: ObjectIdentifier(connection.loop))
-        lock.withLock { idle[key]?.removeAll { $0 === connection } }
+        lock.withLock {
+            guard let list = idle[key], list.contains(where: { $0 === connection }) else { return }
+            idle[key] = list.filter { $0 !== connection }
+            idlePerEndpoint[connection.endpoint, default: 1] -= 1
+        }
+    }
+
+    func setLimits(_ limits: EndpointPoolLimits, for endpoint: Endpoint) {
+        lock.withLock { endpointLimits[endpoint] = limits }
+    }
+
+    func limits(for endpoint: Endpoint) -> EndpointPoolLimits? {
+        lock.withLock { endpointLimits[endpoint] }
+    }
+
+    func idleCount(_ endpoint: Endpoint) -> Int {
+        lock.withLock { idlePerEndpoint[endpoint] ?? 0 }
     }
 
     func drainAll() -> [ClientConnection] {
         lock.withLock {
             closed = true
-            defer { idle = [:] }
+            defer {
+                idle = [:]
+                idlePerEndpoint = [:]
+            }
             return idle.values.flatMap { $0 }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PavilionCrypto
+import Synchronization
 
 /// An HTTP/1.1 client on an `EventLoopGroup`: the transport that carries
 /// connector exchanges to data providers.
@@ -87,10 +88,64 @@ public final class HTTPClient: Sendable {
         throw HTTPClientError(.connectionReset, "pooled connections to \(endpoint) kept failing")
     }
 
+    /// Set pool limits for one endpoint (idle count over all loops, idle
+    /// timeout, lifetime); others keep the configuration's.
+    /// - Parameters:
+    ///   - limits: the limits.
+    ///   - endpoint: the endpoint they apply to.
+    public func setLimits(_ limits: EndpointPoolLimits, for endpoint: Endpoint) {
+        core.pool.setLimits(limits, for: endpoint)
+    }
+
+    /// Idle keep-alive connections to `endpoint`, over all loops.
+    /// - Parameter endpoint: the endpoint.
+    /// - Returns: the count.
+    public func idleConnections(to endpoint: Endpoint) -> Int { core.pool.idleCount(endpoint) }
+
+    /// Open up to `count` connections to `endpoint` that go straight into
+    /// the idle pool (connect and TLS handshake only), spread over the loops.
+    /// - Parameters:
+    ///   - endpoint: where to connect.
+    ///   - count: how many to open.
+    ///   - deadline: when connecting must be done.
+    /// - Returns: how many connections reached the pool's idle list.
+    public func prewarm(_ endpoint: Endpoint, count: Int, deadline: ContinuousClock.Instant) async -> Int {
+        guard count > 0 else { return 0 }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        guard remaining > .zero else { return 0 }
+        let due = Sys.now() &+ remaining.nanoseconds
+        let address: SocketAddress
+        do {
+            let host = core.addressOverrides[endpoint.host] ?? endpoint.host
+            guard let first = try Sys.resolve(host: host, port: endpoint.port).first else { return 0 }
+            address = first
+        } catch {
+            return 0
+        }
+        return await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<count {
+                group.addTask { [core, self] in
+                    let connection = ClientConnection(endpoint: endpoint, loop: self.group.next(), core: core)
+                    let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
+                        connection.loop.execute {
+                            connection.connect(to: address, request: [], isHead: false, idempotent: true, deadline: due,
+                                               warm: true) { continuation.resume(returning: $0) }
+                        }
+                    }
+                    if case .success = result { return true }
+                    return false
+                }
+            }
+            var opened = 0
+            for await ok in group where ok { opened += 1 }
+            return opened
+        }
+    }
+
     /// Close every idle connection; exchanges in flight finish.
     public func shutdown() {
         for connection in core.pool.drainAll() {
-            connection.loop.execute { connection.close() }
+            connection.loop.execute { connection.close(reason: "shutdown") }
         }
     }
 
@@ -149,8 +204,23 @@ final class ClientCore: Sendable {
     let idleTimeout: UInt64
     let maxResponseBytes: Int
     let addressOverrides: [String: String]
+    let connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)?
+    let spkiPins: Set<String>
+    private let connectionIDs = Atomic<UInt64>(0)
+
+    private let sessions = Mutex<[Endpoint: TLSResumableSession]>([:])
+
+    func nextConnectionID() -> UInt64 { connectionIDs.add(1, ordering: .relaxed).newValue }
+
+    /// The latest resumable TLS session with `endpoint`, offered by its next new connection.
+    func resumableSession(for endpoint: Endpoint) -> TLSResumableSession? { sessions.withLock { $0[endpoint] } }
+
+    /// Keep `session` for `endpoint`'s next connections.
+    func save(_ session: TLSResumableSession, for endpoint: Endpoint) { sessions.withLock { $0[endpoint] = session } }
 
     init(configuration: HTTPClientConfiguration, tlsContext: TLSContext?) {
+        connectionEvents = configuration.connectionEvents
+        spkiPins = configuration.spkiPins
         self.tlsContext = tlsContext
         addressOverrides = configuration.addressOverrides
         pool = IdleConnectionPool(maxIdlePerEndpoint: configuration.maxIdlePerEndpoint)

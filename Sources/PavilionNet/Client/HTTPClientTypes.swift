@@ -119,12 +119,21 @@ public struct HTTPClientConfiguration: Sendable {
     /// curl's `--resolve`: the name is still the one sent in SNI and checked
     /// against the certificate. For egress pinning and split-horizon names.
     public var addressOverrides: [String: String]
+    /// Called on the connection's loop when a connection connects or closes
+    /// (the connection audit log). Must not block. Default none.
+    public var connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)?
+    /// RFC 7469 pins: base64 SHA-256 of a SubjectPublicKeyInfo. When not
+    /// empty, an `https` server whose certificate key matches none is
+    /// refused (`.tls`) after the handshake, before any request byte. Default none.
+    public var spkiPins: Set<String> = []
 
     /// - Parameters: the fields above, with their defaults.
     public init(tls: TLSConfiguration = .client(), connectTimeout: Duration = .seconds(5),
                 maxResponseBytes: Int = 4 * 1024 * 1024, maxIdlePerEndpoint: Int = 16, idleTimeout: Duration = .seconds(30),
-                addressOverrides: [String: String] = [:]) {
+                addressOverrides: [String: String] = [:],
+                connectionEvents: (@Sendable (ClientConnectionEvent) -> Void)? = nil) {
         self.addressOverrides = addressOverrides
+        self.connectionEvents = connectionEvents
         self.tls = tls
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes

@@ -105,6 +105,21 @@ public struct OutlierDetector: Sendable {
         return events
     }
 
+    /// Readmit `endpoint` now, whatever its ejection time (an active health
+    /// check found it healthy). Its ejection count is kept.
+    /// - Parameters:
+    ///   - endpoint: the endpoint.
+    ///   - now: the current time.
+    /// - Returns: ``Event/readmitted(endpoint:at:)`` when it was out, else `nil`.
+    public mutating func readmit(_ endpoint: String, now: ConnectivityInstant) -> Event? {
+        guard var s = states[endpoint], s.ejectedUntil != nil else { return nil }
+        s.ejectedUntil = nil
+        s.errorRun = 0
+        s.inSince = now
+        states[endpoint] = s
+        return .readmitted(endpoint: endpoint, at: now)
+    }
+
     /// Record an exchange's outcome with `endpoint`.
     /// - Parameters:
     ///   - outcome: how it ended.

@@ -10,7 +10,7 @@ enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let args = try Arguments(words, flags: ["quick"], options: ["dir", "duration", "connections", "idle"])
         guard args.positional.count == 1, let suite = args.positional.first else {
-            throw UsageError("bench needs exactly one suite: abi, manifests, http, signing, privacy or data")
+            throw UsageError("bench needs exactly one suite: abi, manifests, http, signing, privacy, data or connectivity")
         }
         let directory = args.option("dir") ?? "connectors.d"
         let figures: JSONValue
@@ -21,7 +21,8 @@ enum BenchCommand {
         case "signing": figures = try SigningBenchmark.run(quick: args.flag("quick"))
         case "privacy": figures = try PrivacyBenchmark.run(quick: args.flag("quick"))
         case "data": figures = try DataBenchmark.run(quick: args.flag("quick"))
-        default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http, signing, privacy, data)")
+        case "connectivity": figures = try ConnectivityBenchmark.run(connectorsDirectory: directory, quick: args.flag("quick"))
+        default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http, signing, privacy, data, connectivity)")
         }
         Output.out(figures.serialized)
         return 0

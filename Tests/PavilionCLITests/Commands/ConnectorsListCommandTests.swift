@@ -17,10 +17,16 @@ final class ConnectorsListCommandTests: XCTestCase {
         let fhir = try XCTUnwrap(entries.first { $0["name"] == "fhir-patient" })
         XCTAssertTrue(fhir["claims"]?.arrayValue?.contains("age_over_18") == true)
         XCTAssertEqual(fhir["regions"], ["us-east"])
+        let camara = try XCTUnwrap(entries.first { $0["name"] == "camara-kyc-match" })
+        XCTAssertEqual(camara["endpoints"]?.arrayValue?.first, ["region": "eu-west", "url": "http://127.0.0.1:18081"])
+        XCTAssertEqual(camara["endpoints"]?.arrayValue?.count, 3)
 
         let text = try workspace.pavilion(["connectors", "list", "--dir", "connectors.d"])
         XCTAssertTrue(text.stdout.hasPrefix("NAME"), text.stdout)
         XCTAssertTrue(text.stdout.contains("fhir-patient"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("  camara-kyc-match eu-central http://127.0.0.1:18082"), text.stdout)
+        let noKey = try workspace.pavilion(["connectors", "list", "--dir", "connectors.d", "--host", "http://127.0.0.1:1"])
+        XCTAssertEqual(noKey.status, 2, noKey.stderr)
     }
 
     /// Every bad manifest and bad plugin in one folder is refused with a

@@ -3,7 +3,7 @@ import PavilionCore
 import PavilionTestSupport
 import XCTest
 
-/// `bench signing|privacy|data --quick` print their contract's keys. The
+/// `bench signing|privacy|data|connectivity --quick` print their contract's keys. The
 /// figures are not asserted: tests never judge wall-clock time.
 final class ExtraBenchCommandTests: XCTestCase {
     private func figures(_ suite: String) throws -> JSONValue {
@@ -64,5 +64,12 @@ final class ExtraBenchCommandTests: XCTestCase {
         } else {
             XCTAssertEqual(f["python_jsonschema_per_s"], .null)
         }
+    }
+
+    func testConnectivityBenchmarkPrintsTheContractKeys() throws {
+        let f = try figures("connectivity")
+        assertNumbers(f, ["failover_median_ms", "failover_max_ms", "dp_connections_held", "dp_connections_rss_mb", "pooled_overhead_us"])
+        XCTAssertGreaterThanOrEqual(f["failover_outages"]?.intValue ?? 0, 20, "at least 20 outages")
+        XCTAssertEqual(f["dp_connections_held"], f["dp_connections_requested"], "every requested connection is held open")
     }
 }

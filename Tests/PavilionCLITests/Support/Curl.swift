@@ -32,7 +32,7 @@ struct Curl: Sendable {
     }()
 
     /// Marks where curl's `--write-out` starts after the body.
-    private static let marker = "\n#pavilion-curl#"
+    static let marker = "\n#pavilion-curl#"
 
     /// The service's base URL, e.g. `https://127.0.0.1:40123`.
     var baseURL: String

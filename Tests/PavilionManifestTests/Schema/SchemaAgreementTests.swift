@@ -20,6 +20,7 @@ final class SchemaAgreementTests: XCTestCase {
         "max-idle-over-max-connections.yaml": "max_idle <= max_connections compares two values; JSON Schema cannot",
         "min-idle-over-max-idle.yaml": "min_idle <= max_idle compares two values; JSON Schema cannot",
         "health-timeout-not-below-interval.yaml": "timeout_ms < interval_ms compares two values; JSON Schema cannot",
+        "outlier-max-below-base.yaml": "max_ejection_ms >= base_ejection_ms compares two values; JSON Schema cannot",
         "transform-field-not-in-output-schema.yaml": "fields a transform reads are checked against spec.schemas.output; JSON Schema cannot look across",
     ]
 

@@ -19,6 +19,17 @@ final class ConnectivityOutlierDetectorTests: XCTestCase {
         XCTAssertEqual(d.ejected(now: clock.now), ["a"])
     }
 
+    func testReadmitBringsAnEjectedEndpointBackAtOnceAndKeepsItsCount() {
+        var d = OutlierDetector(endpoints: ["a", "b", "c", "d"], configuration: config)
+        _ = fail(&d, "a", times: 3)
+        XCTAssertEqual(d.readmit("a", now: clock.now), .readmitted(endpoint: "a", at: clock.now))
+        XCTAssertEqual(d.ejected(now: clock.now), [])
+        XCTAssertNil(d.readmit("a", now: clock.now), "already in")
+        XCTAssertNil(d.readmit("nope", now: clock.now), "unknown endpoint")
+        // The next ejection is the second: twice the base.
+        XCTAssertEqual(fail(&d, "a", times: 3), [.ejected(endpoint: "a", until: clock.now + 2_000, ejections: 2)])
+    }
+
     func testASuccessResetsTheRunButAClientErrorDoesNot() {
         var d = OutlierDetector(endpoints: ["a", "b"], configuration: config)
         _ = fail(&d, "a", times: 2)
