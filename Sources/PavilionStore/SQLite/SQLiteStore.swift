@@ -60,6 +60,10 @@ public final class SQLiteStore: Store {
     public var checkpointPublicKey: Ed25519PublicKey { signer.publicKey }
 
     private let configuration: Configuration
+    /// `configuration.clock` and `.checkpointInterval`, kept apart so the
+    /// hot path does not copy the whole configuration.
+    private let clock: @Sendable () -> Date
+    private let checkpointInterval: Int64
     private let signer: AuditSigner
     private let worker: DatabaseWorker
     /// Connections for the hot-path lookups (keys, enabled connectors,
@@ -83,6 +87,8 @@ public final class SQLiteStore: Store {
     public init(dataDirectory: String, configuration: Configuration = Configuration()) throws(StoreError) {
         self.dataDirectory = dataDirectory
         self.configuration = configuration
+        clock = configuration.clock
+        checkpointInterval = configuration.checkpointInterval
         databasePath = (dataDirectory as NSString).appendingPathComponent(Self.databaseFileName)
         try FileCalls.ensureDirectory(dataDirectory)
         try FileCalls.ensurePrivateFile(databasePath)
@@ -164,7 +170,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private var now: Int64 { Timestamp.milliseconds(configuration.clock()) }
+    private var now: Int64 { Timestamp.milliseconds(clock()) }
 
     // MARK: Tenants
 
@@ -374,20 +380,53 @@ public final class SQLiteStore: Store {
     }
 
     /// Write every waiting verification and its audit record in one
-    /// transaction, each under its own savepoint, then answer the waiters.
+    /// transaction, then answer the waiters.
+    ///
+    /// The group is first written without savepoints, reading the chain
+    /// head once. If one record fails, that transaction is rolled back and
+    /// the group is written again with a savepoint per record, so that the
+    /// record fails alone and the others commit.
     private func drainVerifications(_ db: SQLiteConnection) {
         let batch = commits.takeAll()
         guard !batch.isEmpty else { return }
+        var records: [AuditRecord] = []
+        records.reserveCapacity(batch.count)
+        var recordFailed = false
+        let fast = Result { () throws(StoreError) in
+            try db.storeTransaction("cannot record \(batch.count) verification(s)") { () throws(StoreError) in
+                var head = try Self.chainHead(db)
+                do throws(StoreError) {
+                    for waiter in batch { records.append(try insertVerificationLocked(db, waiter.item, head: &head)) }
+                } catch {
+                    recordFailed = true
+                    throw error
+                }
+            }
+        }
+        switch fast {
+        case .success:
+            for (waiter, record) in zip(batch, records) { waiter.continuation.resume(returning: .success(record)) }
+            return
+        case .failure(let error) where !recordFailed:
+            // BEGIN, the chain head or COMMIT failed: the group fails as a whole.
+            for waiter in batch { waiter.continuation.resume(returning: .failure(error)) }
+            return
+        case .failure:
+            break
+        }
         var outcomes: [Result<AuditRecord, StoreError>] = []
         outcomes.reserveCapacity(batch.count)
         let committed = Result { () throws(StoreError) in
             try db.storeTransaction("cannot record \(batch.count) verification(s)") { () throws(StoreError) in
+                var head = try Self.chainHead(db)
                 for waiter in batch {
                     outcomes.append(Result { () throws(StoreError) -> AuditRecord in
                         try db.storeRun("cannot open a savepoint", "SAVEPOINT verification")
+                        var next = head
                         do throws(StoreError) {
-                            let record = try insertVerificationLocked(db, waiter.item)
+                            let record = try insertVerificationLocked(db, waiter.item, head: &next)
                             try db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            head = next
                             return record
                         } catch {
                             _ = try? db.storeRun("cannot roll back a savepoint", "ROLLBACK TO verification")
@@ -410,7 +449,8 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification) throws(StoreError) -> AuditRecord {
+    private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification,
+                                          head: inout ChainHead) throws(StoreError) -> AuditRecord {
         let verification = item.verification
         try db.storeRun("cannot record verification \(verification.id)", """
             INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
@@ -427,7 +467,7 @@ public final class SQLiteStore: Store {
                 """, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
                       .text(artifact.digest)])
         }
-        return try appendAuditLocked(db, item.audit, at: item.at)
+        return try appendAuditLocked(db, item.audit, at: item.at, head: &head)
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws(StoreError) -> AuditRecord {
@@ -435,18 +475,35 @@ public final class SQLiteStore: Store {
         let at = now
         return try await worker.run { [self] db throws(StoreError) -> AuditRecord in
             try db.storeTransaction("cannot append an audit record") { () throws(StoreError) -> AuditRecord in
-                try appendAuditLocked(db, entry, at: at)
+                var head = try Self.chainHead(db)
+                return try appendAuditLocked(db, entry, at: at, head: &head)
             }
         }
     }
 
-    /// Append `entry` to the chain; the caller holds a write transaction.
-    private func appendAuditLocked(_ db: SQLiteConnection, _ entry: AuditEntry, at recordedAt: Int64) throws(StoreError) -> AuditRecord {
-        let context = "cannot append an audit record"
-        let head = try db.storeQueryOne(context, "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
-        let (last, previousHash) = try head?.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
+    /// The last record of the audit chain: its sequence (0 when empty) and hash.
+    struct ChainHead {
+        var sequence: Int64
+        var hash: String
+    }
+
+    /// Read the chain head; the caller holds the write transaction in which
+    /// it appends, so the head cannot move under it.
+    private static func chainHead(_ db: SQLiteConnection) throws(StoreError) -> ChainHead {
+        let row = try db.storeQueryOne("cannot append an audit record",
+                                       "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+        let (sequence, hash) = try row?.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
             ?? (0, AuditCanonicalForm.genesisHash)
-        let sequence = last + 1
+        return ChainHead(sequence: sequence, hash: hash)
+    }
+
+    /// Append `entry` to the chain after `head`, and move `head` to it; the
+    /// caller holds a write transaction and read `head` in it.
+    private func appendAuditLocked(_ db: SQLiteConnection, _ entry: AuditEntry, at recordedAt: Int64,
+                                   head: inout ChainHead) throws(StoreError) -> AuditRecord {
+        let context = "cannot append an audit record"
+        let previousHash = head.hash
+        let sequence = head.sequence + 1
         let fields = AuditCanonicalForm.fields(sequence: sequence, recordedAt: recordedAt, entry: entry,
                                                previousHash: previousHash)
         let hash = AuditCanonicalForm.recordHash(fields)
@@ -465,9 +522,10 @@ public final class SQLiteStore: Store {
         }
         values.append(.text(hash))
         try db.storeRun(context, Self.insertAuditSQL, values)
-        if sequence % configuration.checkpointInterval == 0 {
+        if sequence % checkpointInterval == 0 {
             try insertCheckpoint(db, sequence: sequence, hash: hash)
         }
+        head = ChainHead(sequence: sequence, hash: hash)
         return AuditRecord(sequence: sequence, recordedAt: Timestamp.date(recordedAt), entry: entry,
                            previousHash: previousHash, hash: hash)
     }
