@@ -293,14 +293,16 @@ public final class SQLiteStore: Store {
     /// that the work done does not reveal which prefixes exist.
     private static let decoyHash = [UInt8](repeating: 0, count: 32)
 
+    private static let authenticateSQL = CachedSQL("""
+        SELECT \(keyColumns), k.secret_hash, t.status
+        FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = ?1
+        """)
+
     public func authenticate(token text: String) async throws(StoreError) -> KeyAuthentication {
         guard let token = APIKeyToken.parse(text) else { return .invalid }
         let presented = token.hash
         return try readers.read { db throws(StoreError) -> KeyAuthentication in
-            let row = try db.storeQueryOne("cannot look up an API key", """
-                SELECT \(Self.keyColumns), k.secret_hash, t.status
-                FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = ?1
-                """, [.text(token.prefix)])
+            let row = try db.storeQueryOne("cannot look up an API key", Self.authenticateSQL, [.text(token.prefix)])
             guard let row else {
                 _ = ConstantTime.equal(Self.decoyHash, presented)
                 return .invalid
@@ -339,11 +341,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    private static let enabledConnectorsSQL =
+        CachedSQL("SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector")
+
     public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
         try readers.read { db throws(StoreError) in
             var out: [String] = []
-            for row in try db.storeQuery("cannot list connectors of tenant \(tenant)",
-                                         "SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector",
+            for row in try db.storeQuery("cannot list connectors of tenant \(tenant)", Self.enabledConnectorsSQL,
                                          [.text(tenant.rawValue)]) {
                 out.append(try row.decode("connector") { r throws(SQLiteError) in try r.text(0) })
             }
@@ -421,16 +425,16 @@ public final class SQLiteStore: Store {
                 var head = try Self.chainHead(db)
                 for waiter in batch {
                     outcomes.append(Result { () throws(StoreError) -> AuditRecord in
-                        try db.storeRun("cannot open a savepoint", "SAVEPOINT verification")
+                        try db.storeRun("cannot open a savepoint", Self.savepointSQL)
                         var next = head
                         do throws(StoreError) {
                             let record = try insertVerificationLocked(db, waiter.item, head: &next)
-                            try db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            try db.storeRun("cannot release a savepoint", Self.releaseSQL)
                             head = next
                             return record
                         } catch {
-                            _ = try? db.storeRun("cannot roll back a savepoint", "ROLLBACK TO verification")
-                            _ = try? db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            _ = try? db.storeRun("cannot roll back a savepoint", Self.rollbackToSavepointSQL)
+                            _ = try? db.storeRun("cannot release a savepoint", Self.releaseSQL)
                             throw error
                         }
                     })
@@ -449,22 +453,28 @@ public final class SQLiteStore: Store {
         }
     }
 
+    private static let savepointSQL = CachedSQL("SAVEPOINT verification")
+    private static let releaseSQL = CachedSQL("RELEASE verification")
+    private static let rollbackToSavepointSQL = CachedSQL("ROLLBACK TO verification")
+    private static let insertVerificationSQL = CachedSQL("""
+        INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
+                                   created_at, finished_at, result, error_code)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """)
+    private static let insertArtifactSQL = CachedSQL("""
+        INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
+        """)
+
     private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification,
                                           head: inout ChainHead) throws(StoreError) -> AuditRecord {
         let verification = item.verification
-        try db.storeRun("cannot record verification \(verification.id)", """
-            INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
-                                       created_at, finished_at, result, error_code)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-            """, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
+        try db.storeRun("cannot record verification \(verification.id)", Self.insertVerificationSQL, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
                   .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
                   .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
                   .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
                   .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
         for artifact in item.artifacts {
-            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", """
-                INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
-                """, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
+            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", Self.insertArtifactSQL, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
                       .text(artifact.digest)])
         }
         return try appendAuditLocked(db, item.audit, at: item.at, head: &head)
@@ -487,11 +497,12 @@ public final class SQLiteStore: Store {
         var hash: String
     }
 
+    private static let chainHeadSQL = CachedSQL("SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+
     /// Read the chain head; the caller holds the write transaction in which
     /// it appends, so the head cannot move under it.
     private static func chainHead(_ db: SQLiteConnection) throws(StoreError) -> ChainHead {
-        let row = try db.storeQueryOne("cannot append an audit record",
-                                       "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+        let row = try db.storeQueryOne("cannot append an audit record", chainHeadSQL)
         let (sequence, hash) = try row?.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
             ?? (0, AuditCanonicalForm.genesisHash)
         return ChainHead(sequence: sequence, hash: hash)
@@ -533,11 +544,11 @@ public final class SQLiteStore: Store {
     private static let integerAuditColumns: Set<String> = ["sequence", "recorded_at", "started_at", "finished_at", "connector_ms"]
     /// For each of ``AuditCanonicalForm/recordColumns``: stored as an integer?
     private static let auditColumnIsInteger = AuditCanonicalForm.recordColumns.map(integerAuditColumns.contains)
-    /// The audit insert, built once (it is also the statement cache's key).
-    private static let insertAuditSQL: String = {
+    /// The audit insert, built once.
+    private static let insertAuditSQL: CachedSQL = {
         let columns = AuditCanonicalForm.recordColumns + ["hash"]
         let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
-        return "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        return CachedSQL("INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
     }()
 
     @discardableResult
