@@ -91,7 +91,7 @@ public struct Logger: Sendable {
         members.reserveCapacity(fields.count + metadata.count + 3)
         for (key, value) in fields where !Self.isStandard(key) { members.append((key, value)) }
         for (key, value) in metadata where fields[key] == nil && !Self.isStandard(key) { members.append((key, value)) }
-        write(level, message, members)
+        write(level, message, &members)
     }
 
     /// ``log(_:_:_:)`` with the fields as a list, for hot paths (the access
@@ -108,16 +108,15 @@ public struct Logger: Sendable {
         for (key, value) in metadata where !Self.isStandard(key) && !fields.contains(where: { $0.key == key }) {
             members.append((key, value))
         }
-        write(level, message, members)
+        write(level, message, &members)
     }
 
     /// `ts`, `level` and `msg`: set by the logger, whatever the fields say.
     private static func isStandard(_ key: String) -> Bool { key == "ts" || key == "level" || key == "msg" }
 
     /// Add `ts`, `level` and `msg` to `members` (none of which is standard)
-    /// and write the line.
-    private func write(_ level: LogLevel, _ message: String, _ fields: [(key: String, value: JSONValue)]) {
-        var members = fields
+    /// and write the line. In place: a copy of the list cost ~1.5k instructions.
+    private func write(_ level: LogLevel, _ message: String, _ members: inout [(key: String, value: JSONValue)]) {
         members.append(("ts", .string(Timestamps.rfc3339(Date()))))
         members.append(("level", .string(level.rawValue)))
         members.append(("msg", .string(message)))
