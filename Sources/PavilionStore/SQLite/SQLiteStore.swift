@@ -359,7 +359,7 @@ public final class SQLiteStore: Store {
 
     public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
                                    artifacts: [VerificationArtifact]) async throws(StoreError) -> AuditRecord {
-        try verification.validate()
+        let resultText = try verification.validate()
         var entry = audit
         entry.artifactDigests = [:]
         for artifact in artifacts {
@@ -374,7 +374,7 @@ public final class SQLiteStore: Store {
         entry.tenantID = verification.tenantID
         entry.verificationID = verification.id
         try entry.validate()
-        let item = PendingVerification(verification: verification, audit: entry, artifacts: artifacts, at: now)
+        let item = PendingVerification(verification: verification, resultText: resultText, audit: entry, artifacts: artifacts, at: now)
         let result: Result<AuditRecord, StoreError> = await withCheckedContinuation { continuation in
             if commits.enqueue(.init(item: item, continuation: continuation)) {
                 worker.submit { [self] db in drainVerifications(db) }
@@ -472,7 +472,7 @@ public final class SQLiteStore: Store {
                   .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
                   .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
                   .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
-                  .optionalText(verification.result?.serialized), .optionalText(verification.errorCode)])
+                  .optionalText(item.resultText), .optionalText(verification.errorCode)])
         for artifact in item.artifacts {
             try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", Self.insertArtifactSQL, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
                       .text(artifact.digest)])
@@ -749,6 +749,8 @@ public final class SQLiteStore: Store {
 /// A verification, its artifacts and its audit entry waiting for a group commit.
 struct PendingVerification: Sendable {
     let verification: VerificationRecord
+    /// `verification.result` as stored, serialised once by `validate()`.
+    let resultText: String?
     let audit: AuditEntry
     let artifacts: [VerificationArtifact]
     let at: Int64
