@@ -25,6 +25,30 @@ extension JSONValue {
         write(to: &out, pretty: false, indent: 0)
     }
 
+    /// Append the compact JSON text of the object with `members` to `out`:
+    /// the same bytes as `JSONValue.object(Dictionary(uniqueKeysWithValues:
+    /// members)).serialize(into:)`, without building the dictionary. For
+    /// fixed-shape objects on hot paths (log lines, API answers).
+    /// - Parameters:
+    ///   - members: the members; names must be unique (a repeated name is
+    ///     written twice).
+    ///   - out: the buffer to append to.
+    public static func serializeObject(_ members: [(key: String, value: JSONValue)], into out: inout [UInt8]) {
+        if members.isEmpty {
+            out.append(contentsOf: "{}".utf8)
+            return
+        }
+        out.append(UInt8(ascii: "{"))
+        for (n, entry) in sortedPositions(members, key: { $0.key }).enumerated() {
+            let member = members[entry.index]
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            member.value.write(to: &out, pretty: false, indent: 1)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
@@ -51,8 +75,8 @@ extension JSONValue {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { Self.keyPrecedes($0.key, $1.key) }
-            for (n, member) in sorted.enumerated() {
+            for (n, entry) in Self.sortedPositions(members, key: { $0.key }).enumerated() {
+                let member = members[entry.index]
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 if pretty { Self.newline(&out, indent + 1) }
                 Self.writeString(member.key, to: &out)
@@ -68,6 +92,69 @@ extension JSONValue {
     private static func newline(_ out: inout [UInt8], _ indent: Int) {
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    /// The positions of `members` in the order of their keys
+    /// (``keyPrecedes(_:_:)``), each with its sort prefix.
+    ///
+    /// Sorting compares each key's first eight UTF-8 bytes as one integer and
+    /// only ties by ``keyPrecedes(_:_:)``: byte order is UTF-16 order unless
+    /// both differing bytes are 0xEE or above, so an object with such a byte
+    /// among its keys' first eight is sorted by ``keyPrecedes(_:_:)`` alone.
+    /// Objects are small: an insertion sort on positions, without copying
+    /// (or retaining) the members.
+    static func sortedPositions<Members: Collection>(_ members: Members, key: (Members.Element) -> String)
+        -> [(prefix: UInt64, index: Members.Index)] {
+        var entries: [(prefix: UInt64, index: Members.Index)] = []
+        entries.reserveCapacity(members.count)
+        var byPrefix = true
+        var position = members.startIndex
+        while position != members.endIndex {
+            if byPrefix, let prefix = sortPrefix(key(members[position])) {
+                entries.append((prefix, position))
+            } else {
+                byPrefix = false
+                entries.append((0, position))
+            }
+            members.formIndex(after: &position)
+        }
+        func precedes(_ a: (prefix: UInt64, index: Members.Index), _ b: (prefix: UInt64, index: Members.Index)) -> Bool {
+            if byPrefix, a.prefix != b.prefix { return a.prefix < b.prefix }
+            return keyPrecedes(key(members[a.index]), key(members[b.index]))
+        }
+        var i = 1
+        while i < entries.count {
+            let entry = entries[i]
+            var j = i
+            while j > 0, precedes(entry, entries[j - 1]) {
+                entries[j] = entries[j - 1]
+                j -= 1
+            }
+            entries[j] = entry
+            i += 1
+        }
+        return entries
+    }
+
+    /// The first eight UTF-8 bytes of `key` as a big-endian integer (zero
+    /// padded), or `nil` when one of them is 0xEE or above or the string has
+    /// no contiguous UTF-8.
+    @inline(__always)
+    private static func sortPrefix(_ key: String) -> UInt64? {
+        let prefix = key.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+            var value: UInt64 = 0
+            let count = min(8, bytes.count)
+            for i in 0..<8 {
+                value <<= 8
+                if i < count {
+                    let byte = bytes[i]
+                    if byte >= 0xEE { return nil }
+                    value |= UInt64(byte)
+                }
+            }
+            return value
+        }
+        return prefix ?? nil
     }
 
     /// Whether key `a` sorts before key `b` by UTF-16 code units, compared on

@@ -39,6 +39,24 @@ public final class HostAPI: Sendable {
         case adminConnectivity = "GET /v1/admin/connectivity"
         case adminConnectivityEvents = "GET /v1/admin/connectivity/events"
         case unknown = "unknown"
+
+        /// The path part of the route (`/v1/verifications`), or `unknown`,
+        /// as logs and metrics label it.
+        public var pathLabel: String {
+            switch self {
+            case .createVerification: return "/v1/verifications"
+            case .getVerification: return "/v1/verifications/{id}"
+            case .listConnectors: return "/v1/connectors"
+            case .listAudit: return "/v1/audit"
+            case .health: return "/healthz"
+            case .ready: return "/readyz"
+            case .metrics: return "/metrics"
+            case .jwks: return "/.well-known/jwks.json"
+            case .issuerMetadata: return "/.well-known/jwt-vc-issuer"
+            case .unknown: return "unknown"
+            default: return String(rawValue.drop { $0 != " " }.dropFirst())
+            }
+        }
     }
 
     let store: any Store
@@ -117,19 +135,21 @@ public final class HostAPI: Sendable {
             response.headers.replace(name: "cache-control", value: "no-store")
         }
         let elapsed = VerificationPipeline.seconds(ContinuousClock.now - started)
-        let routeLabel = route == .unknown ? "unknown" : String(route.rawValue.split(separator: " ", maxSplits: 1).last ?? "")
-        metrics.increment("pavilion_http_requests_total", [routeLabel, Self.methodLabel(request.method), String(response.status)])
+        let routeLabel = route.pathLabel
+        let methodLabel = Self.methodLabel(request.method)
+        metrics.increment("pavilion_http_requests_total", [routeLabel, methodLabel, String(response.status)])
         metrics.observe("pavilion_http_request_duration_seconds", [routeLabel], elapsed)
-        var fields: [String: JSONValue] = [
-            "request_id": .string(requestID), "method": .string(Self.methodLabel(request.method)),
-            "route": .string(routeLabel), "status": .int(Int64(response.status)),
-            "duration_ms": .double((elapsed * 1_000_000).rounded() / 1000),
+        // The access log line as a list: no dictionary per request (same line).
+        var fields: [(key: String, value: JSONValue)] = [
+            ("request_id", .string(requestID)), ("method", .string(methodLabel)), ("route", .string(routeLabel)),
+            ("status", .int(Int64(response.status))), ("duration_ms", .double((elapsed * 1_000_000).rounded() / 1000)),
         ]
-        if let tenant = context.tenant { fields["tenant"] = .string(tenant) }
-        if let key = context.keyID { fields["key_id"] = .string(key) }
-        if let code = context.code { fields["code"] = .string(code) }
-        if let connector = context.connector { fields["connector"] = .string(connector) }
-        logger.log(response.status >= 500 ? .warn : .info, "request", fields)
+        fields.reserveCapacity(9)
+        if let tenant = context.tenant { fields.append(("tenant", .string(tenant))) }
+        if let key = context.keyID { fields.append(("key_id", .string(key))) }
+        if let code = context.code { fields.append(("code", .string(code))) }
+        if let connector = context.connector { fields.append(("connector", .string(connector))) }
+        logger.log(response.status >= 500 ? .warn : .info, "request", fields: fields)
         return response
     }
 
@@ -278,7 +298,7 @@ public final class HostAPI: Sendable {
                                              trace: TraceContext.continuing(request.headers["traceparent"]))
         context.connector = outcome.connector
         if let recipient = parsed.encryptTo { return try Self.encryptedAnswer(outcome.json, to: recipient) }
-        return Self.json(200, outcome.json)
+        return HTTPServerResponse(status: 200, headers: ["content-type": "application/json"], body: outcome.serializedJSON)
     }
 
     private func auditRefusal(_ problem: APIProblem, caller: Caller, requestID: String) async {
@@ -436,6 +456,9 @@ public final class HostAPI: Sendable {
     }
 
     static func methodLabel(_ method: String) -> String {
-        ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"].contains(method) ? method : "other"
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS": return method
+        default: return "other"
+        }
     }
 }

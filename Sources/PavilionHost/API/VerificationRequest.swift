@@ -44,6 +44,10 @@ public struct VerificationRequest: Sendable, Hashable {
     /// Most claims in one request.
     public static let maxClaims = 64
 
+    /// The members a request may have.
+    private static let knownMembers: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction",
+                                                    "credential_format", "subject_did", "holder_jwk", "encrypt_to", "commit_attributes"]
+
     /// Parse and check a request body.
     /// - Parameter body: the bytes received.
     /// - Returns: the request.
@@ -59,9 +63,8 @@ public struct VerificationRequest: Sendable, Hashable {
         guard case .object(let members) = value else {
             throw .invalidRequest("the body must be a JSON object, not \(value.typeName)")
         }
-        let known: Set<String> = ["connector", "claims", "subject", "purpose", "lawful_basis", "jurisdiction",
-                                  "credential_format", "subject_did", "holder_jwk", "encrypt_to", "commit_attributes"]
-        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
+        if members.keys.contains(where: { !knownMembers.contains($0) }),
+           let unknown = members.keys.sorted().first(where: { !knownMembers.contains($0) }) {
             throw .invalidRequest("unknown member \"\(Tokens.printable(unknown))\"")
         }
         var connector: String?
@@ -117,16 +120,21 @@ public struct VerificationRequest: Sendable, Hashable {
 enum Tokens {
     /// `[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}`, as the audit trail requires.
     static func isToken(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard (1...128).contains(bytes.count), let first = bytes.first, isAlnum(first) else { return false }
-        return bytes.allSatisfy { isAlnum($0) || "._:+-".utf8.contains($0) }
+        return bytes.allSatisfy { isAlnum($0) || isTokenPunctuation($0) }
     }
 
     /// `[A-Za-z0-9_-]{1,128}`: request and record identifiers.
     static func isIdentifier(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard (1...128).contains(bytes.count) else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// `.`, `_`, `:`, `+` or `-`.
+    private static func isTokenPunctuation(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
     }
 
     /// At most 64 printable ASCII characters of `text`, for echoing a name back.

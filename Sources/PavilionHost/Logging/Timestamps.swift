@@ -21,29 +21,30 @@ enum Timestamps {
         }
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = max(0, value)
-            if width == 4, v > 9999 { v %= 10000 }
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8((v / divisor) % 10))
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4)
+        var year = max(0, Int(parts.tm_year) + 1900)
+        if year > 9999 { year %= 10000 }
+        appendTwoDigits(year / 100, to: &out)
+        appendTwoDigits(year % 100, to: &out)
         out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
+        appendTwoDigits(Int(parts.tm_mon) + 1, to: &out)
         out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
+        appendTwoDigits(Int(parts.tm_mday), to: &out)
         out.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
+        appendTwoDigits(Int(parts.tm_hour), to: &out)
         out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
+        appendTwoDigits(Int(parts.tm_min), to: &out)
         out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
+        appendTwoDigits(Int(parts.tm_sec), to: &out)
         out.append(UInt8(ascii: "."))
-        digits(ms, 3)
+        out.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        appendTwoDigits(ms % 100, to: &out)
         out.append(UInt8(ascii: "Z"))
+    }
+
+    /// `value` (0...99) as two decimal digits.
+    @inline(__always)
+    private static func appendTwoDigits(_ value: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10))
+        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 }

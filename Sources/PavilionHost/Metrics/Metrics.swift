@@ -27,6 +27,12 @@ public final class Metrics: Sendable {
         var counts: [UInt64]
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func record(_ value: Double, slot: Int?) {
+            if let slot { counts[slot] += 1 }
+            sum += value
+            count += 1
+        }
     }
 
     private let families = Mutex<[Family]>([])
@@ -89,11 +95,10 @@ public final class Metrics: Sendable {
             guard let i = all.firstIndex(where: { $0.name == name }), all[i].kind == .histogram,
                   all[i].labels.count == labels.count else { return }
             let buckets = all[i].buckets
-            var cells = all[i].histograms[labels] ?? HistogramCells(counts: Array(repeating: 0, count: buckets.count))
-            if let slot = buckets.firstIndex(where: { value <= $0 }) { cells.counts[slot] += 1 }
-            cells.sum += value
-            cells.count += 1
-            all[i].histograms[labels] = cells
+            let slot = buckets.firstIndex(where: { value <= $0 })
+            // In place: copying the cells out and back copied their counts array.
+            all[i].histograms[labels, default: HistogramCells(counts: Array(repeating: 0, count: buckets.count))]
+                .record(value, slot: slot)
         }
     }
 

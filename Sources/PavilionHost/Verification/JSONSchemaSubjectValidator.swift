@@ -10,9 +10,17 @@ import PavilionData
 /// messages of keywords that would quote the value (`enum`, `const`,
 /// `pattern`, `format`, numeric bounds) are replaced by a neutral one.
 public final class JSONSchemaSubjectValidator: SubjectValidator, @unchecked Sendable {
-    // @unchecked: `compiled` is only touched under `lock`.
+    // @unchecked: `compiled` and the `recent` arrays are only touched under `lock`.
     private let lock = NSLock()
     private var compiled: [JSONValue: Result<JSONSchema, SchemaError>] = [:]
+    /// The last schemas compiled or found in `compiled` (oldest first, at
+    /// most ``recentLimit``) and their programs, checked with `==` before
+    /// `compiled`: a manifest's schema is the same dictionary storage on
+    /// every call, which `==` recognises at once, while the dictionary
+    /// lookup hashes the whole schema (~2.7k instructions a call).
+    private var recentSchemas: [JSONValue] = []
+    private var recentPrograms: [Result<JSONSchema, SchemaError>] = []
+    private static let recentLimit = 16
 
     /// Keywords whose messages quote the instance.
     static let quotingKeywords: Set<String> = [
@@ -26,12 +34,23 @@ public final class JSONSchemaSubjectValidator: SubjectValidator, @unchecked Send
     ///   compile is one violation at the root naming the schema's problem.
     public func validate(_ instance: JSONValue, against schema: JSONValue) -> [SchemaViolation] {
         let program = lock.withLock { () -> Result<JSONSchema, SchemaError> in
-            if let known = compiled[schema] { return known }
-            let made = Result { () throws(SchemaError) in
-                try JSONSchema(schema, options: JSONSchema.Options(formatAssertion: true))
+            for index in recentSchemas.indices where recentSchemas[index] == schema { return recentPrograms[index] }
+            let program: Result<JSONSchema, SchemaError>
+            if let known = compiled[schema] {
+                program = known
+            } else {
+                program = Result { () throws(SchemaError) in
+                    try JSONSchema(schema, options: JSONSchema.Options(formatAssertion: true))
+                }
+                compiled[schema] = program
             }
-            compiled[schema] = made
-            return made
+            if recentSchemas.count == Self.recentLimit {
+                recentSchemas.removeFirst()
+                recentPrograms.removeFirst()
+            }
+            recentSchemas.append(schema)
+            recentPrograms.append(program)
+            return program
         }
         switch program {
         case .failure(let error):

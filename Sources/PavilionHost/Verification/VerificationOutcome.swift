@@ -68,20 +68,31 @@ public struct VerificationOutcome: Sendable, Hashable {
     }
 
     /// The JSON body.
-    public var json: JSONValue {
-        var members: [String: JSONValue] = [
-            "id": .string(id.rawValue), "status": .string(status.rawValue), "connector": .string(connector),
-            "connector_version": .string(connectorVersion), "claims": claims,
-            "created_at": .string(Timestamps.rfc3339(createdAt)),
+    public var json: JSONValue { .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) })) }
+
+    /// The JSON body's bytes: `json.serializedBytes`, without building the
+    /// dictionary (the answer of every verification).
+    public var serializedJSON: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONValue.serializeObject(members, into: &out)
+        return out
+    }
+
+    /// The body's members, each name once.
+    private var members: [(key: String, value: JSONValue)] {
+        var members: [(key: String, value: JSONValue)] = [
+            ("id", .string(id.rawValue)), ("status", .string(status.rawValue)), ("connector", .string(connector)),
+            ("connector_version", .string(connectorVersion)), ("claims", claims),
+            ("created_at", .string(Timestamps.rfc3339(createdAt))),
+            ("request_id", requestID.map(JSONValue.string) ?? .null), ("region", region.map(JSONValue.string) ?? .null),
         ]
-        members["request_id"] = requestID.map(JSONValue.string) ?? .null
-        members["region"] = region.map(JSONValue.string) ?? .null
         if let credential {
-            members["credential"] = credential.value
-            members["credential_format"] = .string(credential.format.rawValue)
+            members.append(("credential", credential.value))
+            members.append(("credential_format", .string(credential.format.rawValue)))
         }
-        if let privacyReceipt { members["privacy_receipt"] = privacyReceipt }
-        if let commitments { members["commitments"] = commitments }
-        return .object(members)
+        if let privacyReceipt { members.append(("privacy_receipt", privacyReceipt)) }
+        if let commitments { members.append(("commitments", commitments)) }
+        return members
     }
 }

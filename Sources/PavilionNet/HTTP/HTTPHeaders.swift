@@ -14,12 +14,15 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// The first value of `name` (ASCII case-insensitive), or nil.
     public subscript(name: String) -> String? {
-        fields.first { HTTPHeaders.equalsIgnoringCase($0.name, name) }?.value
+        for field in fields where HTTPHeaders.equalsIgnoringCase(field.name, name) { return field.value }
+        return nil
     }
 
     /// Every value of `name`, in order.
     public func values(for name: String) -> [String] {
-        fields.filter { HTTPHeaders.equalsIgnoringCase($0.name, name) }.map(\.value)
+        var out: [String] = []
+        for field in fields where HTTPHeaders.equalsIgnoringCase(field.name, name) { out.append(field.value) }
+        return out
     }
 
     /// Whether a field named `name` is present.
@@ -59,6 +62,17 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
         let x = a.utf8, y = b.utf8
         guard x.count == y.count else { return false }
+        // Native strings (every header the parser makes) compare on their
+        // contiguous bytes; others byte by byte through their views.
+        let fast = x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q -> Bool in
+                for i in 0..<p.count where p[i] != q[i] {
+                    guard lowerASCII(p[i]) == lowerASCII(q[i]) else { return false }
+                }
+                return true
+            }
+        }
+        if let result = fast ?? nil { return result }
         for (p, q) in zip(x, y) where p != q {
             guard lowerASCII(p) == lowerASCII(q) else { return false }
         }

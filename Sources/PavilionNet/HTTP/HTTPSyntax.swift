@@ -107,10 +107,12 @@ struct HeadScanner {
     /// Scan new bytes of `buffer`.
     /// - Parameters:
     ///   - firstLineLimit: the longest first line (request line or status line).
-    ///   - firstLineError: the error for a longer one.
+    ///   - firstLineError: the error for a longer one (built only then: the
+    ///     request parser's names the limit, and interpolating it on every
+    ///     scan cost ~1.5k instructions).
     ///   - headLimit: the largest head in bytes.
     ///   - maxFields: the most header fields.
-    mutating func scan(_ buffer: [UInt8], firstLineLimit: Int, firstLineError: HTTPParserError,
+    mutating func scan(_ buffer: [UInt8], firstLineLimit: Int, firstLineError: @autoclosure () -> HTTPParserError,
                        headLimit: Int, maxFields: Int) -> Result {
         let end = buffer.count
         var i = scanIndex
@@ -136,7 +138,7 @@ struct HeadScanner {
                     scanIndex = i + 1
                     return .complete(lines: lines, end: i + 1)
                 }
-                if lines.isEmpty && content.count > firstLineLimit { return .failed(firstLineError) }
+                if lines.isEmpty && content.count > firstLineLimit { return .failed(firstLineError()) }
                 lines.append(content)
                 guard lines.count <= maxFields + 1 else {
                     return .failed(.init(.tooManyHeaders, "more than \(maxFields) header fields"))
@@ -146,7 +148,7 @@ struct HeadScanner {
             i += 1
         }
         scanIndex = i
-        if lines.isEmpty && i - lineStart > firstLineLimit { return .failed(firstLineError) }
+        if lines.isEmpty && i - lineStart > firstLineLimit { return .failed(firstLineError()) }
         if i - headStart > headLimit {
             return .failed(.init(.headerSectionTooLarge, "header section exceeds \(headLimit) bytes"))
         }

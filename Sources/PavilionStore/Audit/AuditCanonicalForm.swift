@@ -90,12 +90,23 @@ enum AuditCanonicalForm {
         return out
     }
 
+    /// `value` (not negative) in decimal ASCII, without making a `String`
+    /// (17 lengths per record on the writer's thread).
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
+            divisor /= 10
+        }
+    }
+
     private static func append(_ field: String?, to out: inout [UInt8]) {
         guard let field else {
             out.append(UInt8(ascii: "~"))
             return
         }
-        out.append(contentsOf: String(field.utf8.count).utf8)
+        appendDecimal(field.utf8.count, to: &out)
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: field.utf8)
         out.append(UInt8(ascii: ","))

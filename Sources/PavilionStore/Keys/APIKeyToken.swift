@@ -23,23 +23,23 @@ struct APIKeyToken: Sendable {
 
     /// The token's parts if `text` has exactly the token's shape, else `nil`.
     static func parse(_ text: String) -> APIKeyToken? {
-        // On UTF-8 bytes: splitting the String by Character cost more than
-        // the key lookup itself.
-        let bytes = text.utf8
+        // On one array of UTF-8 bytes: splitting the String by Character,
+        // or walking slices of its UTF-8 view, cost more than the key lookup.
+        let bytes = Array(text.utf8)
         let prefixLength = prefixBytes * 2
         let start = scheme.utf8.count + 1
-        guard bytes.count == start + prefixLength + 1 + secretBytes * 2,
-              bytes.starts(with: scheme.utf8), bytes.dropFirst(scheme.utf8.count).first == UInt8(ascii: "_"),
-              bytes.dropFirst(start + prefixLength).first == UInt8(ascii: "_") else { return nil }
-        let prefix = bytes.dropFirst(start).prefix(prefixLength)
-        guard isLowerHex(prefix), isLowerHex(bytes.dropFirst(start + prefixLength + 1)) else { return nil }
-        return APIKeyToken(prefix: String(decoding: prefix, as: UTF8.self), text: text)
+        let secretStart = start + prefixLength + 1
+        guard bytes.count == secretStart + secretBytes * 2,
+              bytes.starts(with: scheme.utf8), bytes[start - 1] == UInt8(ascii: "_"),
+              bytes[secretStart - 1] == UInt8(ascii: "_"),
+              isLowerHex(bytes[start..<(secretStart - 1)]), isLowerHex(bytes[secretStart...]) else { return nil }
+        return APIKeyToken(prefix: String(decoding: bytes[start..<(secretStart - 1)], as: UTF8.self), text: text)
     }
 
     /// `SHA-256(token)`, what the store keeps.
     var hash: [UInt8] { SHA256.hash(Array(text.utf8)) }
 
-    private static func isLowerHex(_ bytes: some Sequence<UInt8>) -> Bool {
+    private static func isLowerHex(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }

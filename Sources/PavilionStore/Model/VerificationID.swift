@@ -29,9 +29,22 @@ public struct VerificationID: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``StoreError/Code/crypto`` when the CSPRNG fails.
     public static func generate(now: Date = Date()) throws(StoreError) -> VerificationID {
         let milliseconds = UInt64(max(0, Timestamp.milliseconds(now))) & 0xFFFF_FFFF_FFFF
-        var time = [UInt8](repeating: 0, count: 6)
-        for i in 0..<6 { time[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * UInt64(5 - i))) }
-        return VerificationID(trusted: "vrf_" + Hex.encode(time) + Hex.encode(try RandomSource.bytes(10)))
+        let random = try RandomSource.bytes(10)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        text.append(contentsOf: "vrf_".utf8)
+        for shift in stride(from: 40, through: 0, by: -8) { appendHex(UInt8(truncatingIfNeeded: milliseconds >> UInt64(shift)), to: &text) }
+        for byte in random { appendHex(byte, to: &text) }
+        return VerificationID(trusted: String(decoding: text, as: UTF8.self))
+    }
+
+    /// Two lowercase hex digits of `byte` (`Hex.encode` is generic and costs
+    /// ~5k instructions a call on this path).
+    @inline(__always)
+    private static func appendHex(_ byte: UInt8, to text: inout [UInt8]) {
+        let high = byte >> 4, low = byte & 0x0F
+        text.append(high < 10 ? 0x30 + high : 0x57 + high)
+        text.append(low < 10 ? 0x30 + low : 0x57 + low)
     }
 
     public var description: String { rawValue }

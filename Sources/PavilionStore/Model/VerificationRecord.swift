@@ -63,7 +63,10 @@ public struct VerificationRecord: Sendable, Hashable {
     }
 
     /// Check the shapes the store relies on.
-    func validate() throws(StoreError) {
+    /// - Returns: the result's compact JSON text (what the store keeps), so
+    ///   that it is serialised once.
+    @discardableResult
+    func validate() throws(StoreError) -> String? {
         try Validation.requireToken(connector, "connector")
         try Validation.requireToken(connectorVersion, "connector version")
         try Validation.requireToken(purpose, "purpose")
@@ -74,9 +77,11 @@ public struct VerificationRecord: Sendable, Hashable {
             guard case .object = result else {
                 throw StoreError(.invalidInput, "a verification result is a JSON object of claims, not \(result.typeName)")
             }
-            let size = result.serializedBytes.count
-            try Validation.require(size <= Self.maxResultBytes,
-                                   "a verification result of \(size) bytes exceeds \(Self.maxResultBytes)")
+            let bytes = result.serializedBytes
+            try Validation.require(bytes.count <= Self.maxResultBytes,
+                                   "a verification result of \(bytes.count) bytes exceeds \(Self.maxResultBytes)")
+            return String(decoding: bytes, as: UTF8.self)
         }
+        return nil
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 /// Group commit: verification records that arrive while the database is
 /// busy wait together and are written in one transaction, one fsync for the
 /// whole group. Each caller is answered only after the commit that holds its
-/// record is durable; one record that fails is rolled back to its own
-/// savepoint without failing the others.
+/// record is durable; one record that fails fails alone (the store then
+/// rewrites the group with a savepoint per record).
 final class GroupCommit<Item: Sendable, Output: Sendable>: @unchecked Sendable {
     // @unchecked: `pending` and `scheduled` are only touched under `lock`.
     struct Waiter {

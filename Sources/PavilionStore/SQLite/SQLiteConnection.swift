@@ -9,6 +9,8 @@ final class SQLiteConnection {
     /// The database file.
     let path: String
     private var cache: [String: SQLiteStatement] = [:]
+    /// Statements of ``CachedSQL`` texts, by slot.
+    private var slots: [SQLiteStatement?] = []
     /// The commit observer installed with ``onCommit(_:)``, kept alive with
     /// the connection because SQLite holds it unretained.
     private var commitObserver: CommitObserver?
@@ -42,6 +44,7 @@ final class SQLiteConnection {
     }
 
     deinit {
+        slots.removeAll()
         cache.removeAll()
         SQLite3.close(handle)
     }
@@ -94,11 +97,20 @@ final class SQLiteConnection {
         return wrapped
     }
 
+    /// The compiled statement of `sql`, found by its slot.
+    func statement(_ sql: CachedSQL) throws(SQLiteError) -> SQLiteStatement {
+        if sql.slot < slots.count, let cached = slots[sql.slot] { return cached }
+        let prepared = try statement(sql.sql)
+        if sql.slot >= slots.count { slots.append(contentsOf: repeatElement(nil, count: sql.slot + 1 - slots.count)) }
+        slots[sql.slot] = prepared
+        return prepared
+    }
+
     /// Run a statement to completion, discarding rows.
     /// - Returns: the number of rows it changed (`sqlite3_changes`).
     @discardableResult
-    func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> Int {
-        let statement = try statement(sql)
+    func run(_ sql: some SQLText, _ values: [SQLiteValue] = []) throws(SQLiteError) -> Int {
+        let statement = try sql.statement(on: self)
         try statement.bind(values)
         defer { statement.finish() }
         while try statement.step() != nil {}
@@ -106,7 +118,7 @@ final class SQLiteConnection {
     }
 
     /// All rows of a query.
-    func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
+    func query(_ sql: some SQLText, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
         var rows: [SQLiteRow] = []
         do {
             try forEachRow(sql, values) { (row: SQLiteRow) throws(Never) in rows.append(row) }
@@ -119,19 +131,19 @@ final class SQLiteConnection {
     }
 
     /// The first row of a query, if any.
-    func queryOne(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> SQLiteRow? {
-        let statement = try statement(sql)
+    func queryOne(_ sql: some SQLText, _ values: [SQLiteValue] = []) throws(SQLiteError) -> SQLiteRow? {
+        let statement = try sql.statement(on: self)
         try statement.bind(values)
         defer { statement.finish() }
         return try statement.step()
     }
 
     /// Stream the rows of a query to `body`, without holding them all.
-    func forEachRow<E: Error>(_ sql: String, _ values: [SQLiteValue],
+    func forEachRow<E: Error>(_ sql: some SQLText, _ values: [SQLiteValue],
                               _ body: (SQLiteRow) throws(E) -> Void) throws(StreamError<E>) {
         let statement: SQLiteStatement
         do {
-            statement = try self.statement(sql)
+            statement = try sql.statement(on: self)
             try statement.bind(values)
         } catch { throw .sqlite(error) }
         defer { statement.finish() }
@@ -155,22 +167,28 @@ final class SQLiteConnection {
     /// transaction that sees one snapshot. Commits when `body` returns, rolls
     /// back when it throws.
     func transaction<T, E: Error>(immediate: Bool = true, _ body: () throws(E) -> T) throws(TransactionError<E>) -> T {
-        do { try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED") } catch { throw .sqlite(error) }
+        do { try run(immediate ? Self.beginImmediate : Self.beginDeferred) } catch { throw .sqlite(error) }
         let result: T
         do {
             result = try body()
         } catch {
-            try? execute("ROLLBACK")
+            _ = try? run(Self.rollback)
             throw .body(error)
         }
         do {
-            try execute("COMMIT")
+            try run(Self.commit)
         } catch {
-            try? execute("ROLLBACK")
+            _ = try? run(Self.rollback)
             throw .sqlite(error)
         }
         return result
     }
+
+    // Prepared once per connection instead of parsed by `sqlite3_exec` per transaction.
+    private static let beginImmediate = CachedSQL("BEGIN IMMEDIATE")
+    private static let beginDeferred = CachedSQL("BEGIN DEFERRED")
+    private static let commit = CachedSQL("COMMIT")
+    private static let rollback = CachedSQL("ROLLBACK")
 
     /// Where a transaction failed: in SQLite (begin/commit) or in its body.
     enum TransactionError<E: Error>: Error {

@@ -60,6 +60,10 @@ public final class SQLiteStore: Store {
     public var checkpointPublicKey: Ed25519PublicKey { signer.publicKey }
 
     private let configuration: Configuration
+    /// `configuration.clock` and `.checkpointInterval`, kept apart so the
+    /// hot path does not copy the whole configuration.
+    private let clock: @Sendable () -> Date
+    private let checkpointInterval: Int64
     private let signer: AuditSigner
     let worker: DatabaseWorker
     /// Connections for the hot-path lookups (keys, enabled connectors,
@@ -83,6 +87,8 @@ public final class SQLiteStore: Store {
     public init(dataDirectory: String, configuration: Configuration = Configuration()) throws(StoreError) {
         self.dataDirectory = dataDirectory
         self.configuration = configuration
+        clock = configuration.clock
+        checkpointInterval = configuration.checkpointInterval
         databasePath = (dataDirectory as NSString).appendingPathComponent(Self.databaseFileName)
         try FileCalls.ensureDirectory(dataDirectory)
         try FileCalls.ensurePrivateFile(databasePath)
@@ -164,7 +170,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    var now: Int64 { Timestamp.milliseconds(configuration.clock()) }
+    var now: Int64 { Timestamp.milliseconds(clock()) }
 
     // MARK: Tenants
 
@@ -287,14 +293,16 @@ public final class SQLiteStore: Store {
     /// that the work done does not reveal which prefixes exist.
     private static let decoyHash = [UInt8](repeating: 0, count: 32)
 
+    private static let authenticateSQL = CachedSQL("""
+        SELECT \(keyColumns), k.secret_hash, t.status
+        FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = ?1
+        """)
+
     public func authenticate(token text: String) async throws(StoreError) -> KeyAuthentication {
         guard let token = APIKeyToken.parse(text) else { return .invalid }
         let presented = token.hash
         return try readers.read { db throws(StoreError) -> KeyAuthentication in
-            let row = try db.storeQueryOne("cannot look up an API key", """
-                SELECT \(Self.keyColumns), k.secret_hash, t.status
-                FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = ?1
-                """, [.text(token.prefix)])
+            let row = try db.storeQueryOne("cannot look up an API key", Self.authenticateSQL, [.text(token.prefix)])
             guard let row else {
                 _ = ConstantTime.equal(Self.decoyHash, presented)
                 return .invalid
@@ -333,11 +341,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    private static let enabledConnectorsSQL =
+        CachedSQL("SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector")
+
     public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
         try readers.read { db throws(StoreError) in
             var out: [String] = []
-            for row in try db.storeQuery("cannot list connectors of tenant \(tenant)",
-                                         "SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector",
+            for row in try db.storeQuery("cannot list connectors of tenant \(tenant)", Self.enabledConnectorsSQL,
                                          [.text(tenant.rawValue)]) {
                 out.append(try row.decode("connector") { r throws(SQLiteError) in try r.text(0) })
             }
@@ -349,7 +359,7 @@ public final class SQLiteStore: Store {
 
     public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
                                    artifacts: [VerificationArtifact]) async throws(StoreError) -> AuditRecord {
-        try verification.validate()
+        let resultText = try verification.validate()
         var entry = audit
         entry.artifactDigests = [:]
         for artifact in artifacts {
@@ -364,7 +374,7 @@ public final class SQLiteStore: Store {
         entry.tenantID = verification.tenantID
         entry.verificationID = verification.id
         try entry.validate()
-        let item = PendingVerification(verification: verification, audit: entry, artifacts: artifacts, at: now)
+        let item = PendingVerification(verification: verification, resultText: resultText, audit: entry, artifacts: artifacts, at: now)
         let result: Result<AuditRecord, StoreError> = await withCheckedContinuation { continuation in
             if commits.enqueue(.init(item: item, continuation: continuation)) {
                 worker.submit { [self] db in drainVerifications(db) }
@@ -374,24 +384,57 @@ public final class SQLiteStore: Store {
     }
 
     /// Write every waiting verification and its audit record in one
-    /// transaction, each under its own savepoint, then answer the waiters.
+    /// transaction, then answer the waiters.
+    ///
+    /// The group is first written without savepoints, reading the chain
+    /// head once. If one record fails, that transaction is rolled back and
+    /// the group is written again with a savepoint per record, so that the
+    /// record fails alone and the others commit.
     private func drainVerifications(_ db: SQLiteConnection) {
         let batch = commits.takeAll()
         guard !batch.isEmpty else { return }
+        var records: [AuditRecord] = []
+        records.reserveCapacity(batch.count)
+        var recordFailed = false
+        let fast = Result { () throws(StoreError) in
+            try db.storeTransaction("cannot record \(batch.count) verification(s)") { () throws(StoreError) in
+                var head = try Self.chainHead(db)
+                do throws(StoreError) {
+                    for waiter in batch { records.append(try insertVerificationLocked(db, waiter.item, head: &head)) }
+                } catch {
+                    recordFailed = true
+                    throw error
+                }
+            }
+        }
+        switch fast {
+        case .success:
+            for (waiter, record) in zip(batch, records) { waiter.continuation.resume(returning: .success(record)) }
+            return
+        case .failure(let error) where !recordFailed:
+            // BEGIN, the chain head or COMMIT failed: the group fails as a whole.
+            for waiter in batch { waiter.continuation.resume(returning: .failure(error)) }
+            return
+        case .failure:
+            break
+        }
         var outcomes: [Result<AuditRecord, StoreError>] = []
         outcomes.reserveCapacity(batch.count)
         let committed = Result { () throws(StoreError) in
             try db.storeTransaction("cannot record \(batch.count) verification(s)") { () throws(StoreError) in
+                var head = try Self.chainHead(db)
                 for waiter in batch {
                     outcomes.append(Result { () throws(StoreError) -> AuditRecord in
-                        try db.storeRun("cannot open a savepoint", "SAVEPOINT verification")
+                        try db.storeRun("cannot open a savepoint", Self.savepointSQL)
+                        var next = head
                         do throws(StoreError) {
-                            let record = try insertVerificationLocked(db, waiter.item)
-                            try db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            let record = try insertVerificationLocked(db, waiter.item, head: &next)
+                            try db.storeRun("cannot release a savepoint", Self.releaseSQL)
+                            head = next
                             return record
                         } catch {
-                            _ = try? db.storeRun("cannot roll back a savepoint", "ROLLBACK TO verification")
-                            _ = try? db.storeRun("cannot release a savepoint", "RELEASE verification")
+                            _ = try? db.storeRun("cannot roll back a savepoint", Self.rollbackToSavepointSQL)
+                            _ = try? db.storeRun("cannot release a savepoint", Self.releaseSQL)
                             throw error
                         }
                     })
@@ -410,28 +453,36 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification) throws(StoreError) -> AuditRecord {
+    private static let savepointSQL = CachedSQL("SAVEPOINT verification")
+    private static let releaseSQL = CachedSQL("RELEASE verification")
+    private static let rollbackToSavepointSQL = CachedSQL("ROLLBACK TO verification")
+    private static let insertVerificationSQL = CachedSQL("""
+        INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
+                                   created_at, finished_at, result, error_code, region, jurisdiction)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        """)
+    private static let insertArtifactSQL = CachedSQL("""
+        INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
+        """)
+
+    private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification,
+                                          head: inout ChainHead) throws(StoreError) -> AuditRecord {
         let verification = item.verification
-        try db.storeRun("cannot record verification \(verification.id)", """
-            INSERT INTO verifications (id, tenant_id, connector, connector_version, purpose, status,
-                                       created_at, finished_at, result, error_code, region, jurisdiction)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-            """, [.text(verification.id.rawValue), .text(verification.tenantID.rawValue),
-                  .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
-                  .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
-                  .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
-                  .optionalText(verification.result?.serialized), .optionalText(verification.errorCode),
-                  .optionalText(verification.region), .optionalText(verification.jurisdiction)])
+        try db.storeRun("cannot record verification \(verification.id)", Self.insertVerificationSQL, [
+            .text(verification.id.rawValue), .text(verification.tenantID.rawValue),
+            .text(verification.connector), .text(verification.connectorVersion), .text(verification.purpose),
+            .text(verification.status.rawValue), .integer(Timestamp.milliseconds(verification.createdAt)),
+            .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
+            .optionalText(item.resultText), .optionalText(verification.errorCode),
+            .optionalText(verification.region), .optionalText(verification.jurisdiction)])
         for artifact in item.artifacts {
-            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", """
-                INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
-                """, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
+            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", Self.insertArtifactSQL, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
                       .text(artifact.digest)])
             if artifact.kind == Self.privacyReceiptKind {
                 _ = try appendPrivacyLogEntryLocked(db, artifact.body, verification: verification.id, at: item.at)
             }
         }
-        return try appendAuditLocked(db, item.audit, at: item.at)
+        return try appendAuditLocked(db, item.audit, at: item.at, head: &head)
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws(StoreError) -> AuditRecord {
@@ -439,18 +490,36 @@ public final class SQLiteStore: Store {
         let at = now
         return try await worker.run { [self] db throws(StoreError) -> AuditRecord in
             try db.storeTransaction("cannot append an audit record") { () throws(StoreError) -> AuditRecord in
-                try appendAuditLocked(db, entry, at: at)
+                var head = try Self.chainHead(db)
+                return try appendAuditLocked(db, entry, at: at, head: &head)
             }
         }
     }
 
-    /// Append `entry` to the chain; the caller holds a write transaction.
-    private func appendAuditLocked(_ db: SQLiteConnection, _ entry: AuditEntry, at recordedAt: Int64) throws(StoreError) -> AuditRecord {
-        let context = "cannot append an audit record"
-        let head = try db.storeQueryOne(context, "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
-        let (last, previousHash) = try head?.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
+    /// The last record of the audit chain: its sequence (0 when empty) and hash.
+    struct ChainHead {
+        var sequence: Int64
+        var hash: String
+    }
+
+    private static let chainHeadSQL = CachedSQL("SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+
+    /// Read the chain head; the caller holds the write transaction in which
+    /// it appends, so the head cannot move under it.
+    private static func chainHead(_ db: SQLiteConnection) throws(StoreError) -> ChainHead {
+        let row = try db.storeQueryOne("cannot append an audit record", chainHeadSQL)
+        let (sequence, hash) = try row?.decode("audit head") { r throws(SQLiteError) in (try r.integer(0), try r.text(1)) }
             ?? (0, AuditCanonicalForm.genesisHash)
-        let sequence = last + 1
+        return ChainHead(sequence: sequence, hash: hash)
+    }
+
+    /// Append `entry` to the chain after `head`, and move `head` to it; the
+    /// caller holds a write transaction and read `head` in it.
+    private func appendAuditLocked(_ db: SQLiteConnection, _ entry: AuditEntry, at recordedAt: Int64,
+                                   head: inout ChainHead) throws(StoreError) -> AuditRecord {
+        let context = "cannot append an audit record"
+        let previousHash = head.hash
+        let sequence = head.sequence + 1
         let fields = AuditCanonicalForm.fields(sequence: sequence, recordedAt: recordedAt, entry: entry,
                                                previousHash: previousHash)
         let hash = AuditCanonicalForm.recordHash(fields)
@@ -469,9 +538,10 @@ public final class SQLiteStore: Store {
         }
         values.append(.text(hash))
         try db.storeRun(context, Self.insertAuditSQL, values)
-        if sequence % configuration.checkpointInterval == 0 {
+        if sequence % checkpointInterval == 0 {
             try insertCheckpoint(db, sequence: sequence, hash: hash)
         }
+        head = ChainHead(sequence: sequence, hash: hash)
         return AuditRecord(sequence: sequence, recordedAt: Timestamp.date(recordedAt), entry: entry,
                            previousHash: previousHash, hash: hash)
     }
@@ -479,11 +549,11 @@ public final class SQLiteStore: Store {
     private static let integerAuditColumns: Set<String> = ["sequence", "recorded_at", "started_at", "finished_at", "connector_ms"]
     /// For each of ``AuditCanonicalForm/recordColumns``: stored as an integer?
     private static let auditColumnIsInteger = AuditCanonicalForm.recordColumns.map(integerAuditColumns.contains)
-    /// The audit insert, built once (it is also the statement cache's key).
-    private static let insertAuditSQL: String = {
+    /// The audit insert, built once.
+    private static let insertAuditSQL: CachedSQL = {
         let columns = AuditCanonicalForm.recordColumns + ["hash"]
         let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
-        return "INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        return CachedSQL("INSERT INTO audit_records (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
     }()
 
     @discardableResult
@@ -687,6 +757,8 @@ public final class SQLiteStore: Store {
 /// A verification, its artifacts and its audit entry waiting for a group commit.
 struct PendingVerification: Sendable {
     let verification: VerificationRecord
+    /// `verification.result` as stored, serialised once by `validate()`.
+    let resultText: String?
     let audit: AuditEntry
     let artifacts: [VerificationArtifact]
     let at: Int64

@@ -37,17 +37,17 @@ extension SQLiteConnection {
 
     /// Run a statement, mapping failure to a ``StoreError``.
     @discardableResult
-    func storeRun(_ context: @autoclosure () -> String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> Int {
+    func storeRun(_ context: @autoclosure () -> String, _ sql: some SQLText, _ values: [SQLiteValue] = []) throws(StoreError) -> Int {
         do { return try run(sql, values) } catch { throw StoreError(error, context()) }
     }
 
     /// Query, mapping failure to a ``StoreError``.
-    func storeQuery(_ context: @autoclosure () -> String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> [SQLiteRow] {
+    func storeQuery(_ context: @autoclosure () -> String, _ sql: some SQLText, _ values: [SQLiteValue] = []) throws(StoreError) -> [SQLiteRow] {
         do { return try query(sql, values) } catch { throw StoreError(error, context()) }
     }
 
     /// Query one row, mapping failure to a ``StoreError``.
-    func storeQueryOne(_ context: @autoclosure () -> String, _ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> SQLiteRow? {
+    func storeQueryOne(_ context: @autoclosure () -> String, _ sql: some SQLText, _ values: [SQLiteValue] = []) throws(StoreError) -> SQLiteRow? {
         do { return try queryOne(sql, values) } catch { throw StoreError(error, context()) }
     }
 }

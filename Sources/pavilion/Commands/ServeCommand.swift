@@ -33,7 +33,7 @@ enum ServeCommand {
             Output.err(error.description)
             return 1
         }
-        let logger = Logger(level: configuration.logLevel)
+        let logger = Logger(level: configuration.logLevel, sink: LoopBatchingLogSink(base: StandardErrorLogSink()))
         let store: SQLiteStore
         do { store = try SQLiteStore(dataDirectory: configuration.dataDirectory) } catch {
             logger.error("cannot open the store", ["data_dir": .string(configuration.dataDirectory), "error": .string(error.description)])

@@ -354,11 +354,15 @@ final class ConnectivityNamespaceTests: XCTestCase {
         // Link back: after open_ms a half-open probe goes through and the breaker closes; eu-west serves again.
         try link.b.namespace.setLink(link.b.interface, up: true)
         let before = try net.served("euw-a") + net.served("euw-b")
+        // Wait for the breakers themselves to close, not only for eu-west to answer once.
+        func breakerTransitions() throws -> [String] {
+            try net.events().filter { $0["event"]?.stringValue == "breaker" }.compactMap { $0["to"]?.stringValue }
+        }
         XCTAssertTrue(try eventually(20) {
             XCTAssertEqual(try net.verify().status, 200)
-            return try net.served("euw-a") + net.served("euw-b") > before
-        }, "eu-west never took traffic back")
-        let recovered = try net.events().filter { $0["event"]?.stringValue == "breaker" }.compactMap { $0["to"]?.stringValue }
+            return try breakerTransitions().contains("closed") && net.served("euw-a") + net.served("euw-b") > before
+        }, "eu-west's breaker never closed or eu-west never took traffic back: \((try? breakerTransitions()) ?? [])")
+        let recovered = try breakerTransitions()
         XCTAssertTrue(recovered.contains("half_open"), "\(recovered)")
         XCTAssertTrue(recovered.contains("closed"), "\(recovered)")
     }

@@ -32,4 +32,22 @@ final class APIProblemTests: XCTestCase {
         XCTAssertEqual(parsed?.claims, ["a", "b"])
         XCTAssertEqual(parsed?.jurisdiction, .usCA)
     }
+
+    func testTheFirstUnknownMemberByNameIsReported() {
+        let body = #"{"zz":1,"claims":["a"],"subject":{},"purpose":"kyc","jurisdiction":"eu","bb":2,"cc":"x"}"#
+        XCTAssertThrowsError(try VerificationRequest.parse(Array(body.utf8))) { error in
+            XCTAssertEqual((error as? APIProblem)?.detail, #"unknown member "bb""#)
+        }
+    }
+
+    func testClaimAndPurposeNamesAreTokens() {
+        func accepts(_ name: String) -> Bool {
+            let body = #"{"claims":["\#(name)"],"subject":{},"purpose":"kyc","jurisdiction":"eu"}"#
+            return (try? VerificationRequest.parse(Array(body.utf8))) != nil
+        }
+        for good in ["a", "A.b_c:d+e-f", "0", String(repeating: "x", count: 128)] { XCTAssertTrue(accepts(good), good) }
+        for bad in ["", "_a", ".a", "a b", "a/b", "é", String(repeating: "x", count: 129), "a\\b"] {
+            XCTAssertFalse(accepts(bad), bad)
+        }
+    }
 }

@@ -37,6 +37,22 @@ final class LoggerTests: XCTestCase {
         XCTAssertEqual(try line(sink), expected.serialized)
     }
 
+    func testTheListFormWritesTheSameLineAsTheDictionaryForm() throws {
+        let sink = MemoryLogSink()
+        let logger = Logger(level: .info, sink: sink, metadata: ["component": "api", "tenant": "meta", "msg": "meta"])
+        let fields: [(key: String, value: JSONValue)] = [("tenant", "field"), ("status", .int(200)), ("level", "fake"),
+                                                         ("\u{1F600}", "emoji"), ("duration_ms", .double(0.25))]
+        logger.log(.info, "request", fields: fields)
+        let listLine = try line(sink)
+        logger.log(.info, "request", Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) }))
+        XCTAssertEqual(listLine, try line(sink))
+        let expected: JSONValue = ["ts": "TS", "level": "info", "msg": "request", "component": "api", "tenant": "field",
+                                   "status": .int(200), "\u{1F600}": "emoji", "duration_ms": .double(0.25)]
+        XCTAssertEqual(listLine, expected.serialized)
+        Logger(level: .warn, sink: sink).log(.info, "quiet", fields: fields)
+        XCTAssertEqual(sink.lines.count, 2)
+    }
+
     func testLinesBelowTheLevelAreDropped() {
         let sink = MemoryLogSink()
         Logger(level: .warn, sink: sink).info("quiet")

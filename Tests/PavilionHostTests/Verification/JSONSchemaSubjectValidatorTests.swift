@@ -24,6 +24,20 @@ final class JSONSchemaSubjectValidatorTests: XCTestCase {
         XCTAssertEqual(validator.validate(try json("[]"), against: schema).map(\.keyword), ["type"])
     }
 
+    func testManySchemasInTurnEachValidateByTheirOwnRules() throws {
+        // More schemas than the validator keeps at hand, used in turn, and
+        // equal schemas parsed separately (other storage): each must still
+        // be checked by its own compiled form.
+        let schemas = try (0..<40).map { n in try json(#"{"type":"object","required":["k\#(n)"]}"#) }
+        let instance = try json(#"{"k7":1}"#)
+        for round in 0..<3 {
+            for (n, schema) in schemas.enumerated() {
+                let again = round == 2 ? try json(#"{"type":"object","required":["k\#(n)"]}"#) : schema
+                XCTAssertEqual(validator.validate(instance, against: again).isEmpty, n == 7, "schema \(n), round \(round)")
+            }
+        }
+    }
+
     func testViolationsNeverQuoteTheValue() throws {
         let schema = try json(#"{"type":"object","properties":{"name":{"type":"string","maxLength":3,"enum":["Bob"]}}}"#)
         let problems = validator.validate(try json(#"{"name":"Ada Lovelace"}"#), against: schema)
