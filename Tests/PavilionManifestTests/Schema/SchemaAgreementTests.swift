@@ -21,6 +21,7 @@ final class SchemaAgreementTests: XCTestCase {
         "min-idle-over-max-idle.yaml": "min_idle <= max_idle compares two values; JSON Schema cannot",
         "health-timeout-not-below-interval.yaml": "timeout_ms < interval_ms compares two values; JSON Schema cannot",
         "transform-field-not-in-output-schema.yaml": "fields a transform reads are checked against spec.schemas.output; JSON Schema cannot look across",
+        "quality-flag-above-accept.yaml": "thresholds.flag <= thresholds.accept compares two values; JSON Schema cannot",
     ]
 
     func testSchemaAndLoaderAgreeOnEveryManifest() throws {
