@@ -23,15 +23,19 @@ public final class HostAPI: Sendable {
         case metrics = "GET /metrics"
         case jwks = "GET /.well-known/jwks.json"
         case issuerMetadata = "GET /.well-known/jwt-vc-issuer"
+        case getLineage = "GET /v1/verifications/{id}/lineage"
+        case connectorQuality = "GET /v1/connectors/{name}/quality"
+        case lineagePage = "GET /ui/lineage/{id}"
+        case connectorPage = "GET /ui/connectors/{name}"
         case unknown = "unknown"
     }
 
-    private let store: any Store
-    private let connectors: any ConnectorCatalog
-    private let pipeline: VerificationPipeline
+    let store: any Store
+    let connectors: any ConnectorCatalog
+    let pipeline: VerificationPipeline
     /// The registry the API counts into.
     public let metrics: Metrics
-    private let logger: Logger
+    let logger: Logger
     private let draining = Atomic<Bool>(false)
     private let keyring: SigningKeyring?
 
@@ -131,6 +135,8 @@ public final class HostAPI: Sendable {
         case .jwks, .issuerMetadata:
             guard let keyring else { throw APIProblem(404, "not_found", "this host issues no credentials") }
             return Self.json(200, route == .jwks ? keyring.jwks : keyring.issuerMetadata)
+        case .lineagePage, .connectorPage:
+            return try await page(request, route: route, requestID: requestID, context: &context)
         default:
             break
         }
@@ -147,7 +153,11 @@ public final class HostAPI: Sendable {
             return try await listConnectors(caller: caller)
         case .listAudit:
             return try await listAudit(query: request.query, caller: caller)
-        case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown:
+        case .getLineage:
+            return try await lineage(id: Self.pathParameter(request.path, "/v1/verifications/", "/lineage"), caller: caller)
+        case .connectorQuality:
+            return try await connectorQuality(name: Self.pathParameter(request.path, "/v1/connectors/", "/quality"), caller: caller)
+        case .health, .ready, .metrics, .jwks, .issuerMetadata, .unknown, .lineagePage, .connectorPage:
             throw APIProblem(404, "not_found", "no such resource")
         }
     }
@@ -163,6 +173,7 @@ public final class HostAPI: Sendable {
         case ("GET", "/.well-known/jwks.json"): return .jwks
         case ("GET", "/.well-known/jwt-vc-issuer"): return .issuerMetadata
         default:
+            if method == "GET", let route = dataRoute(path) { return route }
             if method == "GET", path.hasPrefix("/v1/verifications/"), path.count > "/v1/verifications/".count,
                !path.dropFirst("/v1/verifications/".count).contains("/") {
                 return .getVerification
@@ -177,6 +188,7 @@ public final class HostAPI: Sendable {
         case "/v1/connectors", "/v1/audit", "/metrics", "/.well-known/jwks.json", "/.well-known/jwt-vc-issuer": return ["GET"]
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         default:
+            if dataRoute(path) != nil { return ["GET"] }
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
             return nil
         }

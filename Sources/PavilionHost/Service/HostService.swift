@@ -88,8 +88,15 @@ public final class HostService: Sendable {
         let metrics = Metrics()
         let cache = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("plugin-cache")
         let services = PluginServices(logSink: PluginLogBridge(logger: logger), secrets: secrets)
+        let dataStages = DataStageCache()
         let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
-                                         manifests: FileManifestSource())
+                                         manifests: DataManifestSource(cache: dataStages))
+        let dataKeys: TenantDataKeys
+        do { dataKeys = try TenantDataKeys.open(dataDirectory: configuration.dataDirectory) } catch {
+            client.shutdown()
+            group.shutdown()
+            throw HostServiceError(.configuration, "data hashing key: \(error)")
+        }
         var keyring: SigningKeyring?
         if let credentials = configuration.credentials {
             do { keyring = try SigningKeyring.open(credentials) } catch {
@@ -100,7 +107,7 @@ public final class HostService: Sendable {
         }
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: HTTPExchangeTransport(client: client),
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
-                                            credentials: keyring.map(CredentialIssuer.init))
+                                            credentials: keyring.map(CredentialIssuer.init), dataStages: dataStages, dataKeys: dataKeys)
         let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger, keyring: keyring)
         let server: HTTPServer
         do {

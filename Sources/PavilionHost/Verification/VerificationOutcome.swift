@@ -32,6 +32,10 @@ public struct VerificationOutcome: Sendable, Hashable {
     public var createdAt: Date
     /// The credential issued with the answer, when the request asked for one.
     public var credential: IssuedCredential?
+    /// The quality decision and overall score (`{"decision": "flag", "overall": 0.72}`)
+    /// when the connector's manifest has a quality policy; a `flag` means
+    /// answered but marked for review.
+    public var quality: JSONValue?
 
     /// - Parameters: the fields above.
     public init(id: VerificationID, requestID: String?, status: Status, connector: String, connectorVersion: String,
@@ -73,6 +77,7 @@ public struct VerificationOutcome: Sendable, Hashable {
             members["credential"] = credential.value
             members["credential_format"] = .string(credential.format.rawValue)
         }
+        if let quality { members["quality"] = quality }
         return .object(members)
     }
 }

@@ -151,7 +151,8 @@ final class CredentialIssuanceTests: XCTestCase {
             let id = try XCTUnwrap(plain.json?["id"]?.stringValue)
             let audit = try await host.send("GET", "/v1/audit", key: host.acmeKey)
             let record = try XCTUnwrap(audit.json?["records"]?.arrayValue?.first { $0["verification_id"]?.stringValue == id })
-            XCTAssertEqual(record["artifacts"], .object([:]), "no credential, no artifact digest")
+            XCTAssertNil(record["artifacts"]?["credential"], "no credential, no credential digest")
+            XCTAssertNotNil(record["artifacts"]?["lineage"], "every stored verification has its lineage")
         }
     }
 
