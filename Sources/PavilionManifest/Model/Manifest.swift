@@ -246,7 +246,8 @@ extension Manifest {
     /// one before using it and refuses unsigned or badly signed ones.
     public struct Integrity: Sendable, Hashable {
         /// The scheme: `jws` (a detached JWS, RFC 7515 Appendix F, in the
-        /// `x-jws-signature` response header).
+        /// `x-jws-signature` response header) or `http-message-signatures`
+        /// (RFC 9421 over `@status` and `content-digest`, RFC 9530).
         public var responseSignature: String
         /// The trusted public keys: a JWKS file (absolute, resolved against
         /// the manifest's folder), when written as a string.

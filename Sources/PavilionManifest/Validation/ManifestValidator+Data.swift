@@ -11,7 +11,7 @@ extension ManifestValidator {
     /// The keys of `spec.quality`.
     static let qualityKeys = ["completeness", "consistency", "timeliness", "uniqueness", "accuracy", "weights", "thresholds", "minimums"]
     /// The response-signature schemes the host verifies.
-    static let signatureSchemes = ["jws"]
+    static let signatureSchemes = ["jws", "http-message-signatures"]
     /// The JWS algorithms a DP may sign with.
     static let signatureAlgorithms = ["ES256", "ES384", "EdDSA", "PS256", "RS256"]
 

@@ -29,9 +29,7 @@ final class SimulatorCore: Sendable {
     func handle(_ request: HTTPServerRequest) async -> HTTPServerResponse {
         if request.path == "/_sim" || request.path.hasPrefix("/_sim/") { return control(request) }
         var response = await respond(to: request)
-        if let signer, !response.dropsConnection, let signature = signer.signature(for: response.body) {
-            response.headers.replace(name: SimulatorResponseSigner.header, value: signature)
-        }
+        if let signer, !response.dropsConnection { signer.sign(&response) }
         return response
     }
 

@@ -25,7 +25,7 @@ final class DataPipelineTests: XCTestCase {
     static func integrity(_ signer: SimulatorResponseSigner) -> String {
         """
           integrity:
-            response_signature: jws
+            response_signature: \(signer.scheme.rawValue)
             keys: \(signer.publicJWKS.serialized)
 
         """
@@ -244,6 +244,35 @@ final class DataPipelineTests: XCTestCase {
         try await withCamara("", simulator: SimulatorConfiguration(kind: .camara, responseSigner: impostor)) { host in
             let plain = try await host.verify(Self.camaraBody("camara-kyc-match"))
             XCTAssertEqual(plain.status, 200, plain.text)
+        }
+    }
+
+    func testRFC9421SignedResponsesAreVerifiedWithTheirContentDigest() async throws {
+        let trusted = try SimulatorResponseSigner.generate(keyID: "dp-9421", scheme: .httpMessageSignatures)
+        let impostor = try SimulatorResponseSigner.generate(keyID: "dp-9421", scheme: .httpMessageSignatures)
+        let jwsOnly = try SimulatorResponseSigner.generate(keyID: "dp-9421", scheme: .jws)
+        try await withCamara(Self.integrity(trusted), simulator: SimulatorConfiguration(kind: .camara, responseSigner: trusted)) { host in
+            let r = try await host.verify(Self.camaraBody("camara-kyc-match"))
+            XCTAssertEqual(r.status, 200, r.text)
+            let id = try XCTUnwrap(r.json?["id"]?.stringValue)
+            let lineage = try await host.send("GET", "/v1/verifications/\(id)/lineage", key: host.acmeKey)
+            let exchanges = try XCTUnwrap(lineage.json?["events"]?.arrayValue).filter {
+                $0["run"]?["facets"]?["pavilion_stage"]?["kind"] == "dp_exchange"
+            }
+            XCTAssertEqual(exchanges.count, 2)
+            for e in exchanges {
+                let signature = e["run"]?["facets"]?["pavilion_stage"]?["detail"]?["signature"]
+                XCTAssertEqual(signature?["scheme"], "http-message-signatures")
+                XCTAssertEqual(signature?["algorithm"], "ecdsa-p256-sha256")
+                XCTAssertEqual(signature?["key_id"], "dp-9421")
+            }
+        }
+        for (name, signer) in [("other key", impostor), ("JWS instead", jwsOnly)] {
+            try await withCamara(Self.integrity(trusted), simulator: SimulatorConfiguration(kind: .camara, responseSigner: signer)) { host in
+                let r = try await host.verify(Self.camaraBody("camara-kyc-match"))
+                XCTAssertEqual(r.status, 502, "\(name): \(r.text)")
+                XCTAssertEqual(r.json?["code"], "upstream_signature_invalid", name)
+            }
         }
     }
 

@@ -46,7 +46,17 @@ public struct CompiledDataStages: Sendable {
         }
         var verifier: (any ResponseSignatureVerifier)?
         if let integrity = manifest.integrity {
-            do { verifier = try JWSResponseVerifier(integrity) } catch {
+            do throws(ResponseSignatureError) {
+                let keys = try JWSResponseVerifier.trustedKeys(integrity)
+                if integrity.responseSignature == ResponseSignatureScheme.httpMessageSignatures.rawValue {
+                    guard keys.keys.allSatisfy({ $0.keyID != nil }) else {
+                        throw ResponseSignatureError(.malformed, "every key needs a kid: RFC 9421 signatures name their key by keyid")
+                    }
+                    verifier = HTTPMessageSignatureVerifier(keys: keys, jwsAlgorithms: integrity.algorithms)
+                } else {
+                    verifier = try JWSResponseVerifier(keys: keys, algorithms: integrity.algorithms)
+                }
+            } catch {
                 problems.append(Diagnostic(manifest.location(of: "spec.integrity.keys"), "spec.integrity.keys: \(error.reason)"))
             }
         }

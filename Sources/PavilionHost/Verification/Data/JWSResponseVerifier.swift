@@ -24,10 +24,18 @@ public struct JWSResponseVerifier: ResponseSignatureVerifier {
 
     /// Keys from `spec.integrity`.
     /// - Parameter integrity: the manifest's section.
+    /// - Throws: ``ResponseSignatureError`` `malformed` as ``trustedKeys(_:)`` does.
+    public init(_ integrity: Manifest.Integrity) throws(ResponseSignatureError) {
+        try self.init(keys: try Self.trustedKeys(integrity), algorithms: integrity.algorithms)
+    }
+
+    /// The public keys `spec.integrity.keys` names (a file or inline).
+    /// - Parameter integrity: the manifest's section.
+    /// - Returns: the keys.
     /// - Throws: ``ResponseSignatureError`` `malformed` when the key file
     ///   cannot be read, the set does not parse, holds a private key or no
     ///   usable key.
-    public init(_ integrity: Manifest.Integrity) throws(ResponseSignatureError) {
+    public static func trustedKeys(_ integrity: Manifest.Integrity) throws(ResponseSignatureError) -> JWKSet {
         let set: JWKSet
         do {
             if let file = integrity.keysFile {
@@ -49,7 +57,7 @@ public struct JWSResponseVerifier: ResponseSignatureVerifier {
         if set.keys.contains(where: \.isPrivate) {
             throw ResponseSignatureError(.malformed, "the JWK set holds a private key; give the DP's public keys only")
         }
-        try self.init(keys: set, algorithms: integrity.algorithms)
+        return set
     }
 
     /// - Parameters:
