@@ -276,6 +276,31 @@ final class DataPipelineTests: XCTestCase {
         }
     }
 
+    func testANotFoundAnswerKeepsItsLineageWithoutClaims() async throws {
+        try await withCamara(DataPipelineTests.acceptingQualityForCamara) { host in
+            let r = try await host.verify(#"""
+                {"connector":"camara-kyc-match","claims":["given_name_match"],"subject":{"phone_number":"+34699999999","given_name":"Ana"},
+                 "purpose":"kyc","lawful_basis":"consent","jurisdiction":"eu"}
+                """#)
+            XCTAssertEqual(r.status, 200, r.text)
+            XCTAssertEqual(r.json?["status"], "not_found")
+            XCTAssertNil(r.json?["quality"], "nothing to score")
+            let id = try XCTUnwrap(r.json?["id"]?.stringValue)
+            let artifact = try await host.store.artifact("lineage", of: try VerificationID(id), tenant: try TenantID("acme"))
+            let graph = try JSONParser().parse(String(decoding: try XCTUnwrap(artifact).body, as: UTF8.self))
+            let kinds = graph["nodes"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
+            XCTAssertEqual(kinds, ["request", "policy_decision", "dp_exchange", "dp_exchange"])
+            let quality = try await host.store.artifact("quality", of: try VerificationID(id), tenant: try TenantID("acme"))
+            XCTAssertNil(quality)
+        }
+    }
+
+    static let acceptingQualityForCamara = """
+          quality:
+            completeness: { required: [given_name_match] }
+
+        """
+
     // MARK: - Every shipped connector
 
     func testLineageIsCompleteForEveryShippedConnector() async throws {
