@@ -90,6 +90,15 @@ extension HostAPI {
         }
     }
 
+    /// The stored quality decision and overall score of verification `id`
+    /// (`{"decision", "overall"}`), or `nil` when it was not scored or cannot be read.
+    func storedQuality(of id: VerificationID, tenant: TenantID?) async -> JSONValue? {
+        guard let artifact = try? await store.artifact(DataRun.qualityKind, of: id, tenant: tenant),
+              let stored = try? JSONParser().parse(String(decoding: artifact.body, as: UTF8.self)),
+              let report = try? QualityReport(json: stored["report"] ?? .null) else { return nil }
+        return DataRun.summary(report)
+    }
+
     /// Per-day summaries of `name` for the caller: its tenant's, or every tenant's for an admin key.
     /// - Throws: 404 `connector_not_found` for a connector neither serving nor seen (or not enabled for the tenant).
     func connectorSummaries(name: String, caller: Caller) async throws(APIProblem) -> [ConnectorPeriodSummary] {

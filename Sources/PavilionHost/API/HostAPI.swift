@@ -255,7 +255,9 @@ public final class HostAPI: Sendable {
         do {
             if let tenant = caller.tenant {
                 if let record = try await store.verification(id: id, tenant: tenant) {
-                    return Self.json(200, VerificationOutcome(record: record).json)
+                    var outcome = VerificationOutcome(record: record)
+                    outcome.quality = await storedQuality(of: id, tenant: tenant)
+                    return Self.json(200, outcome.json)
                 }
                 if try await store.verification(id: id) != nil {
                     throw APIProblem.forbidden("this verification belongs to another tenant")
@@ -263,7 +265,9 @@ public final class HostAPI: Sendable {
                 throw notFound
             }
             guard let record = try await store.verification(id: id) else { throw notFound }
-            var json = VerificationOutcome(record: record).json
+            var outcome = VerificationOutcome(record: record)
+            outcome.quality = await storedQuality(of: id, tenant: nil)
+            var json = outcome.json
             if case .object(var members) = json {
                 members["tenant"] = .string(record.tenantID.rawValue)
                 json = .object(members)

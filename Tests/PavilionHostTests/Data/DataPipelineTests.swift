@@ -183,6 +183,8 @@ final class DataPipelineTests: XCTestCase {
             XCTAssertEqual(flagged.json?["claims"], ["given_name_match": "true", "birthdate_match": "true"],
                            "email_match was renamed and redacted by the manifest's transforms")
             let id = try XCTUnwrap(flagged.json?["id"]?.stringValue)
+            let readBack = try await host.send("GET", "/v1/verifications/\(id)", key: host.acmeKey)
+            XCTAssertEqual(readBack.json?["quality"], flagged.json?["quality"], "the flag is kept with the verification")
             let lineage = try await host.send("GET", "/v1/verifications/\(id)/lineage", key: host.acmeKey)
             let events = try XCTUnwrap(lineage.json?["events"]?.arrayValue)
             let transforms = events.filter { $0["run"]?["facets"]?["pavilion_stage"]?["kind"] == "transform" }
