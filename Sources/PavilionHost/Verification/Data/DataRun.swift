@@ -67,7 +67,9 @@ struct DataRun: Sendable {
                              "the data provider behind '\(manifest.name)' must sign its responses and this one's signature is not valid (\(error.code))")
         }
         var out = response
-        if let format = DPPayloadFormat.of(contentType: response.headers.first { $0.name.lowercased() == "content-type" }?.value), stages.payloadFormats.contains(format) {
+        if !stages.payloadFormats.isEmpty,
+           let format = DPPayloadFormat.of(contentType: response.headers.first { $0.name.lowercased() == "content-type" }?.value),
+           stages.payloadFormats.contains(format) {
             do {
                 out = HTTPResponse(status: response.status,
                                    headers: response.headers.filter { $0.name.lowercased() != "content-type" && $0.name.lowercased() != "content-length" }
@@ -164,7 +166,7 @@ struct DataRun: Sendable {
     /// The `lineage` and (when scored) `quality` artifacts.
     var artifacts: [VerificationArtifact] {
         var out = [VerificationArtifact(kind: Self.lineageKind, mediaType: Self.lineageMediaType,
-                                        body: lineage.graph.json.serializedBytes)]
+                                        body: lineage.graph.serializedBytes)]
         if let quality {
             out.append(VerificationArtifact(kind: Self.qualityKind, mediaType: "application/json",
                                             body: JSONValue.object(["connector": .string(manifest.name), "report": quality.json]).serializedBytes))

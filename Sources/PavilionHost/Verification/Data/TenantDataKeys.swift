@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCrypto
 import PavilionStore
+import Synchronization
 
 /// Per-tenant keys for keyed hashing: the `hash`/`tokenize` transforms and
 /// the digests of intermediate results in lineage (so a digest of
@@ -14,7 +15,15 @@ import PavilionStore
 public struct TenantDataKeys: Sendable {
     /// The file name in the data directory.
     public static let fileName = "data-hashing.key"
+    /// Tenants whose derived key is kept, at most (the cache empties when full).
+    static let cachedTenants = 4096
     private let secret: [UInt8]
+    private let derived = DerivedKeys()
+
+    /// The per-tenant keys derived so far (one HMAC per tenant, not per verification).
+    private final class DerivedKeys: Sendable {
+        let keys = Mutex<[TenantID: [UInt8]]>([:])
+    }
 
     /// - Parameter secret: the host secret (32 bytes or more).
     public init(secret: [UInt8]) { self.secret = secret }
@@ -48,8 +57,17 @@ public struct TenantDataKeys: Sendable {
     /// - Parameter tenant: the tenant.
     /// - Returns: a function from bytes to their 32-byte keyed hash.
     public func keyedHash(for tenant: TenantID) -> @Sendable ([UInt8]) -> [UInt8] {
-        let label = Array("pavilion.tenant-data.v1".utf8) + [0] + Array(tenant.rawValue.utf8)
-        let key = (try? HMACSHA256.authenticate(label, key: secret)) ?? SHA256.hash(secret + label)
+        let key: [UInt8]
+        if let known = derived.keys.withLock({ $0[tenant] }) {
+            key = known
+        } else {
+            let label = Array("pavilion.tenant-data.v1".utf8) + [0] + Array(tenant.rawValue.utf8)
+            key = (try? HMACSHA256.authenticate(label, key: secret)) ?? SHA256.hash(secret + label)
+            derived.keys.withLock { keys in
+                if keys.count >= Self.cachedTenants { keys.removeAll() }
+                keys[tenant] = key
+            }
+        }
         return { bytes in (try? HMACSHA256.authenticate(bytes, key: key)) ?? SHA256.hash(key + bytes) }
     }
 }
