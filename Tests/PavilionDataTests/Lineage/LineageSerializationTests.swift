@@ -55,7 +55,7 @@ final class LineageSerializationTests: XCTestCase {
         }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<1000 {
-            let ms = Int64.random(in: -62_167_219_200_000...253_402_300_799_999, using: &generator)
+            let ms = Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)
             let t = LineageTimestamp(millisecondsSinceEpoch: ms)
             XCTAssertEqual(LineageTimestamp.parse(t.description), t, t.description)
         }
