@@ -37,6 +37,8 @@ public struct LineageRecorder: Sendable {
     private var startedAt: LineageTimestamp
     private var nodes: [LineageNode] = []
     private var edges: [LineageEdge] = []
+    /// The kind of each recorded node, by id (the ids recorded so far).
+    private var kinds: [String: LineageNode.Kind] = [:]
     private var frontier: [String] = []
     private var exchangeOrigin: [String]?
     private var lastExchange: [String: String] = [:]
@@ -241,11 +243,12 @@ public struct LineageRecorder: Sendable {
             let (s, atto) = d.components
             return max(0, s * 1_000_000 + atto / 1_000_000_000_000)
         }
-        let known = Set(nodes.map(\.id))
-        for from in after ?? frontier where known.contains(from) {
-            edges.append(LineageEdge(from: from, to: id, relation: Self.relation(from: nodes.first { $0.id == from }?.kind, to: detail.kind)))
+        for from in after ?? frontier {
+            guard let kind = kinds[from] else { continue }
+            edges.append(LineageEdge(from: from, to: id, relation: Self.relation(from: kind, to: detail.kind)))
         }
         nodes.append(LineageNode(id: id, status: status, startedAt: at, durationMicroseconds: micros, detail: detail))
+        kinds[id] = detail.kind
         frontier = [id]
         return id
     }
@@ -257,10 +260,9 @@ public struct LineageRecorder: Sendable {
     }
 
     private func uniqueID(_ base: String) -> String {
-        let ids = Set(nodes.map(\.id))
-        guard ids.contains(base) else { return base }
+        guard kinds[base] != nil else { return base }
         var n = 2
-        while ids.contains("\(base).\(n)") { n += 1 }
+        while kinds["\(base).\(n)"] != nil { n += 1 }
         return "\(base).\(n)"
     }
 
@@ -286,7 +288,7 @@ public struct LineageRecorder: Sendable {
     static func sanitise(_ endpoint: String) -> String {
         var s = Substring(endpoint)
         if let cut = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<cut] }
-        guard let scheme = s.range(of: "://") else { return String(s) }
+        guard let scheme = s.firstRange(of: "://") else { return String(s) }
         let authorityStart = scheme.upperBound
         let authorityEnd = s[authorityStart...].firstIndex(of: "/") ?? s.endIndex
         if let at = s[authorityStart..<authorityEnd].lastIndex(of: "@") {

@@ -39,6 +39,22 @@ public struct LineageTimestamp: Sendable, Hashable, Comparable, CustomStringConv
         let days = Self.floorDiv(millisecondsSinceEpoch, 86_400_000)
         let msOfDay = millisecondsSinceEpoch - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
+        if (0...9999).contains(y) {
+            // The common case without string interpolation (it is on the request path, twice a node).
+            var b = [UInt8](repeating: 0, count: 24)
+            func put(_ v: Int64, _ at: Int, _ n: Int) {
+                var v = v
+                for i in stride(from: at + n - 1, through: at, by: -1) {
+                    b[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(Int64(y), 0, 4); b[4] = UInt8(ascii: "-"); put(Int64(m), 5, 2); b[7] = UInt8(ascii: "-"); put(Int64(d), 8, 2)
+            b[10] = UInt8(ascii: "T"); put(msOfDay / 3_600_000, 11, 2); b[13] = UInt8(ascii: ":"); put(msOfDay / 60_000 % 60, 14, 2)
+            b[16] = UInt8(ascii: ":"); put(msOfDay / 1000 % 60, 17, 2); b[19] = UInt8(ascii: "."); put(msOfDay % 1000, 20, 3)
+            b[23] = UInt8(ascii: "Z")
+            return String(decoding: b, as: UTF8.self)
+        }
         func pad(_ v: Int64, _ n: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, n - s.count)) + s

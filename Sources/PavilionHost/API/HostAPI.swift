@@ -38,6 +38,10 @@ public final class HostAPI: Sendable {
         case proofVerify = "POST /v1/privacy/proofs/verify"
         case adminConnectivity = "GET /v1/admin/connectivity"
         case adminConnectivityEvents = "GET /v1/admin/connectivity/events"
+        case getLineage = "GET /v1/verifications/{id}/lineage"
+        case connectorQuality = "GET /v1/connectors/{name}/quality"
+        case lineagePage = "GET /ui/lineage/{id}"
+        case connectorPage = "GET /ui/connectors/{name}"
         case unknown = "unknown"
 
         /// The path part of the route (`/v1/verifications`), or `unknown`,
@@ -61,7 +65,7 @@ public final class HostAPI: Sendable {
 
     let store: any Store
     let connectors: any ConnectorCatalog
-    private let pipeline: VerificationPipeline
+    let pipeline: VerificationPipeline
     /// The registry the API counts into.
     public let metrics: Metrics
     let logger: Logger
@@ -188,6 +192,8 @@ public final class HostAPI: Sendable {
             return Self.json(200, route == .jwks ? keyring.jwks : keyring.issuerMetadata)
         case .statusList, .statusListCredential:
             return try await serveStatusList(request)
+        case .lineagePage, .connectorPage:
+            return try await page(request, route: route, requestID: requestID, context: &context)
         default:
             break
         }
@@ -213,7 +219,12 @@ public final class HostAPI: Sendable {
             return try await dispatchPrivacy(request, route: route, caller: caller)
         case .adminConnectivity, .adminConnectivityEvents:
             return try adminConnectivity(route: route, query: request.query, caller: caller)
-        case .health, .ready, .metrics, .jwks, .issuerMetadata, .statusList, .statusListCredential, .unknown:
+        case .getLineage:
+            return try await lineage(id: Self.pathParameter(request.path, "/v1/verifications/", "/lineage"), caller: caller)
+        case .connectorQuality:
+            return try await connectorQuality(name: Self.pathParameter(request.path, "/v1/connectors/", "/quality"), caller: caller)
+        case .health, .ready, .metrics, .jwks, .issuerMetadata, .statusList, .statusListCredential, .unknown, .lineagePage,
+             .connectorPage:
             throw APIProblem(404, "not_found", "no such resource")
         }
     }
@@ -233,6 +244,7 @@ public final class HostAPI: Sendable {
         case ("POST", "/v1/credentials/verify"): return .verifyCredential
         default:
             if let route = credentialRoute(method: method, path: path) { return route }
+            if method == "GET", let route = dataRoute(path) { return route }
             if method == "GET", path.hasPrefix("/v1/verifications/"), path.count > "/v1/verifications/".count,
                !path.dropFirst("/v1/verifications/".count).contains("/") {
                 return .getVerification
@@ -249,6 +261,7 @@ public final class HostAPI: Sendable {
         case "/healthz", "/readyz": return ["GET", "HEAD"]
         case "/v1/credentials/verify": return ["POST"]
         default:
+            if dataRoute(path) != nil { return ["GET"] }
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
             return credentialAllowedMethods(path: path) ?? privacyAllowedMethods(path: path)
         }
@@ -316,7 +329,9 @@ public final class HostAPI: Sendable {
         do {
             if let tenant = caller.tenant {
                 if let record = try await store.verification(id: id, tenant: tenant) {
-                    return Self.json(200, VerificationOutcome(record: record).json)
+                    var outcome = VerificationOutcome(record: record)
+                    outcome.quality = await storedQuality(of: id, tenant: tenant)
+                    return Self.json(200, outcome.json)
                 }
                 if try await store.verification(id: id) != nil {
                     throw APIProblem.forbidden("this verification belongs to another tenant")
@@ -324,7 +339,9 @@ public final class HostAPI: Sendable {
                 throw notFound
             }
             guard let record = try await store.verification(id: id) else { throw notFound }
-            var json = VerificationOutcome(record: record).json
+            var outcome = VerificationOutcome(record: record)
+            outcome.quality = await storedQuality(of: id, tenant: nil)
+            var json = outcome.json
             if case .object(var members) = json {
                 members["tenant"] = .string(record.tenantID.rawValue)
                 json = .object(members)

@@ -92,8 +92,15 @@ public final class HostService: Sendable {
         let metrics = Metrics()
         let cache = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("plugin-cache")
         let services = PluginServices(logSink: PluginLogBridge(logger: logger), secrets: secrets)
+        let dataStages = DataStageCache()
         let registry = ConnectorRegistry(loader: LibraryLoader(cacheDirectory: cache, services: services),
-                                         manifests: FileManifestSource())
+                                         manifests: DataManifestSource(cache: dataStages))
+        let dataKeys: TenantDataKeys
+        do { dataKeys = try TenantDataKeys.open(dataDirectory: configuration.dataDirectory) } catch {
+            client.shutdown()
+            group.shutdown()
+            throw HostServiceError(.configuration, "data hashing key: \(error)")
+        }
         var issuer: CredentialIssuer?
         var logKeySigner: (any Signer)?
         let logKey = configuration.privacy?.logKey
@@ -132,7 +139,7 @@ public final class HostService: Sendable {
                                               group: group, configuration: clientConfiguration)
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: transport,
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
-                                            credentials: issuer, privacy: privacy)
+                                            credentials: issuer, privacy: privacy, dataStages: dataStages, dataKeys: dataKeys)
         transport.startHealthChecks(catalog: registry) { [weak pipeline] in pipeline?.currentSettings.endpointOverrides ?? [:] }
         let api = HostAPI(store: store, connectors: registry, pipeline: pipeline, metrics: metrics, logger: logger,
                           credentials: issuer, statusFetcher: HTTPStatusListFetcher(client: client),

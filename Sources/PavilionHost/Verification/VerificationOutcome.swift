@@ -36,6 +36,10 @@ public struct VerificationOutcome: Sendable, Hashable {
     public var privacyReceipt: JSONValue?
     /// The openings of attributes committed in the credential (`commit_attributes`), for the holder; never stored.
     public var commitments: JSONValue?
+    /// The quality decision and overall score (`{"decision": "flag", "overall": 0.72}`)
+    /// when the connector's manifest has a quality policy; a `flag` means
+    /// answered but marked for review.
+    public var quality: JSONValue?
 
     /// - Parameters: the fields above.
     public init(id: VerificationID, requestID: String?, status: Status, connector: String, connectorVersion: String,
@@ -93,6 +97,7 @@ public struct VerificationOutcome: Sendable, Hashable {
         }
         if let privacyReceipt { members.append(("privacy_receipt", privacyReceipt)) }
         if let commitments { members.append(("commitments", commitments)) }
+        if let quality { members.append(("quality", quality)) }
         return members
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PavilionCore
+import PavilionData
 import PavilionManifest
 import PavilionPlugins
 import PavilionStore
@@ -54,11 +55,16 @@ public final class VerificationPipeline: Sendable {
     private let connectors: any ConnectorCatalog
     private let validator: any SubjectValidator
     private let transport: any ExchangeTransport
-    private let metrics: Metrics
+    let metrics: Metrics
     let logger: Logger
     private let settings: Mutex<PipelineSettings>
     private let credentials: CredentialIssuer?
     let privacy: PrivacyEngine?
+    /// The compiled transforms, quality policies and signature verifiers of the serving manifests.
+    let dataStages: DataStageCache
+    let dataKeys: TenantDataKeys
+    /// Outcomes, timings and quality per connector, tenant and day.
+    public let ledger: ConnectorLedger
 
     /// - Parameters:
     ///   - store: where verifications and audit records go.
@@ -70,11 +76,18 @@ public final class VerificationPipeline: Sendable {
     ///   - settings: policy, overrides and budget.
     ///   - credentials: issues the credentials requests ask for; `nil` when the host issues none.
     ///   - privacy: the probing limit and privacy receipts; `nil` for neither.
+    ///   - dataStages: the manifests' compiled data stages (shared with the manifest source that fills it).
+    ///   - dataKeys: per-tenant hashing keys; a random secret for this process when `nil`.
     public init(store: any Store, connectors: any ConnectorCatalog, validator: any SubjectValidator = JSONSchemaSubjectValidator(),
                 transport: any ExchangeTransport, metrics: Metrics, logger: Logger, settings: PipelineSettings = PipelineSettings(),
-                credentials: CredentialIssuer? = nil, privacy: PrivacyEngine? = nil) {
+                credentials: CredentialIssuer? = nil, privacy: PrivacyEngine? = nil, dataStages: DataStageCache = DataStageCache(),
+                dataKeys: TenantDataKeys? = nil) {
         self.privacy = privacy
         self.credentials = credentials
+        self.dataStages = dataStages
+        self.dataKeys = dataKeys ?? (try? TenantDataKeys.ephemeral())
+            ?? TenantDataKeys(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
+        self.ledger = ConnectorLedger()
         self.store = store
         self.connectors = connectors
         self.validator = validator
@@ -86,6 +99,7 @@ public final class VerificationPipeline: Sendable {
                         labels: ["connector", "outcome"])
         metrics.histogram("pavilion_exchange_duration_seconds",
                           help: "Time spent in connector exchanges (all DP rounds) per verification.", labels: ["connector"])
+        Self.registerDataMetrics(metrics)
     }
 
     /// Replace the reloadable settings.
@@ -114,19 +128,29 @@ public final class VerificationPipeline: Sendable {
         var audit = AuditEntry(requestID: requestID, keyID: caller.key.id, tenantID: tenant, purpose: request.purpose,
                                lawfulBasis: request.lawfulBasis, decision: .deny, outcome: "denied",
                                startedAt: startedAt, finishedAt: startedAt)
+        let id: VerificationID
+        do { id = try VerificationID.generate() } catch {
+            logger.error("cannot generate a verification id", ["request_id": .string(requestID), "error": .string("\(error)")])
+            throw APIProblem.internalError()
+        }
 
         // Connector and policy.
         let instance: ConnectorInstance
         let decision: PolicyDecision
         let region: Manifest.Region
+        var prepared: DataRun?
         do throws(APIProblem) {
             instance = try await chooseConnector(request, tenant: tenant)
             let manifest = instance.plugin.manifest
             audit.connector = manifest.name
             audit.connectorVersion = manifest.metadata.version
             audit.dataCategories = Self.categories(of: request.claims, in: manifest)
+            var run = try dataRun(id: id, manifest: manifest, tenant: tenant, startedAt: startedAt)
+            run.recordRequest(request, requestID: requestID, tenant: tenant, at: startedAt)
             decision = try current.policy.evaluate(manifest: manifest, purpose: request.purpose,
                                                    lawfulBasis: request.lawfulBasis, jurisdiction: request.jurisdiction)
+            run.recordPolicy(decision, at: Date())
+            prepared = run
             audit.lawfulBasis = decision.lawfulBasis
             guard let chosen = decision.region else { throw APIProblem(400, "residency_not_allowed", "no region allowed") }
             region = chosen
@@ -159,13 +183,14 @@ public final class VerificationPipeline: Sendable {
         // Exchanges.
         audit.decision = .permit
         let manifest = instance.plugin.manifest
+        guard var data = prepared else { throw APIProblem.internalError() }
         let exchangeStart = ContinuousClock.now
         var exchangeResult: Result<JSONValue?, APIProblem>
         do {
             exchangeResult = .success(try await runExchange(instance: instance, request: request, tenant: tenant,
                                                             region: region, allowed: decision.regions,
                                                             requestID: requestID, trace: trace,
-                                                            deadline: deadline, overrides: current.endpointOverrides))
+                                                            deadline: deadline, overrides: current.endpointOverrides, data: &data))
         } catch {
             exchangeResult = .failure(error)
         }
@@ -183,29 +208,29 @@ public final class VerificationPipeline: Sendable {
                 status = .notFound
             case .success(let result?):
                 if let schema = manifest.outputSchema {
+                    let validationStart = (Date(), ContinuousClock.now)
                     let violations = validator.validate(result, against: schema)
+                    data.recordOutputValidation(result, violations: violations, at: validationStart.0,
+                                                duration: ContinuousClock.now - validationStart.1)
                     if !violations.isEmpty {
                         logger.warn("connector result breaks its output schema", [
                             "request_id": .string(requestID), "connector": .string(manifest.name),
-                            "errors": .string(violations.map(\.description).joined(separator: "; ")),
+                            // Pointers and keywords only: a validator's message may quote the DP's value.
+                            "errors": .string(violations.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.keyword)" }.joined(separator: "; ")),
                         ])
                         throw APIProblem(502, "connector_error", "connector '\(manifest.name)' returned a result that does not match its output schema")
                     }
                 }
-                claims = ClaimMinimiser.minimise(result, to: request.claims)
+                defer { observeQuality(data.quality, connector: manifest.name) }
+                claims = try data.process(result, requested: request.claims, now: Date())
                 status = .completed
             }
         } catch {
-            await finish(audit: audit, problem: error, connector: manifest.name)
+            await finish(audit: audit, problem: error, connector: manifest.name, quality: data.quality)
             throw error
         }
 
         // Store the verification and its audit record together.
-        let id: VerificationID
-        do { id = try VerificationID.generate() } catch {
-            logger.error("cannot generate a verification id", ["request_id": .string(requestID), "error": .string("\(error)")])
-            throw APIProblem.internalError()
-        }
         var artifacts: [VerificationArtifact] = []
         var credential: IssuedCredential?
         var commitments: JSONValue?
@@ -221,6 +246,7 @@ public final class VerificationPipeline: Sendable {
                 await finish(audit: audit, problem: error, connector: manifest.name)
                 throw error
             }
+            if let credential { data.recordCredential(credential, at: Date()) }
         }
         let finishedAt = Date()
         let record = VerificationRecord(id: id, tenantID: tenant, connector: manifest.name,
@@ -233,6 +259,7 @@ public final class VerificationPipeline: Sendable {
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)
         if let credential { artifacts.append(credential.artifact) }
+        artifacts += data.artifacts
         var receiptArtifact: VerificationArtifact?
         if let privacy {
             do throws(APIProblem) {
@@ -253,12 +280,17 @@ public final class VerificationPipeline: Sendable {
             throw APIProblem.internalError()
         }
         metrics.increment("pavilion_verifications_total", [manifest.name, status.rawValue])
+        ledger.record(connector: manifest.name, tenant: tenant, outcome: status.rawValue, at: startedAt,
+                      exchangeMilliseconds: audit.connectorMilliseconds.map(Double.init),
+                      totalMilliseconds: Self.seconds(ContinuousClock.now - started) * 1000, quality: data.quality)
         var receipt: JSONValue?
         if let receiptArtifact { receipt = await privacyReceiptPosition(receiptArtifact, id: id) }
-        return VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
-                                   connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
-                                   createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,
-                                   commitments: commitments)
+        var outcome = VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
+                                          connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
+                                          createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,
+                                          commitments: commitments)
+        outcome.quality = data.quality.map(DataRun.summary)
+        return outcome
     }
 
     // MARK: - Stages
@@ -307,8 +339,8 @@ public final class VerificationPipeline: Sendable {
     /// Drive the exchange. Returns the result, or `nil` when the DP does not know the subject.
     private func runExchange(instance: ConnectorInstance, request: VerificationRequest, tenant: TenantID,
                              region: Manifest.Region, allowed: [Manifest.Region], requestID: String, trace: TraceContext,
-                             deadline: ContinuousClock.Instant,
-                             overrides: [String: [String: EndpointURL]]) async throws(APIProblem) -> JSONValue? {
+                             deadline: ContinuousClock.Instant, overrides: [String: [String: EndpointURL]],
+                             data: inout DataRun) async throws(APIProblem) -> JSONValue? {
         let manifest = instance.plugin.manifest
         // Failover across the allowed regions, breakers, retries: the transport's routing (docs/connectivity.md).
         let routing = transport.routingSession(for: manifest, allowed: allowed, jurisdiction: request.jurisdiction,
@@ -339,9 +371,12 @@ public final class VerificationPipeline: Sendable {
                                                deadline: roundDeadline, requestID: requestID, trace: trace, routing: routing,
                                                budgetDeadline: deadline)
                 let response: HTTPResponse
+                let roundStart = (Date(), ContinuousClock.now)
                 do {
                     response = try await transport.send(outgoing, context: context)
                 } catch {
+                    data.roundFailed(round: rounds - 1, region: region.name, endpoint: baseURL.description, code: error.code.rawValue,
+                                     startedAt: roundStart.0, duration: ContinuousClock.now - roundStart.1)
                     logger.warn("data provider exchange failed", [
                         "request_id": .string(requestID), "connector": .string(manifest.name),
                         "region": .string(region.name), "error": .string(error.description),
@@ -351,8 +386,11 @@ public final class VerificationPipeline: Sendable {
                     }
                     throw routing?.problem ?? Self.problem(for: error, connector: manifest.name)
                 }
+                let checked = try data.received(response, for: outgoing, round: rounds - 1, region: region.name,
+                                                endpoint: baseURL.description, startedAt: roundStart.0,
+                                                duration: ContinuousClock.now - roundStart.1)
                 step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
-                    try exchange.step(response)
+                    try exchange.step(checked)
                 }
             }
             guard case .result(let result) = step else { return nil }
@@ -370,7 +408,12 @@ public final class VerificationPipeline: Sendable {
     }
 
     /// Audit a request that ended without a verification, and count it.
-    private func finish(audit: AuditEntry, problem: APIProblem, connector: String) async {
+    private func finish(audit: AuditEntry, problem: APIProblem, connector: String, quality: QualityReport? = nil) async {
+        if let tenant = audit.tenantID, audit.connector != nil {
+            ledger.record(connector: connector, tenant: tenant, outcome: problem.code, at: audit.startedAt,
+                          exchangeMilliseconds: audit.connectorMilliseconds.map(Double.init),
+                          totalMilliseconds: max(0, Date().timeIntervalSince(audit.startedAt) * 1000), quality: quality)
+        }
         var entry = audit
         entry.outcome = problem.code
         entry.errorCode = problem.code

@@ -40,6 +40,13 @@ public struct Manifest: Sendable, Hashable {
     /// name a step index that ``location(of:)`` turns into a position
     /// (`spec.transforms[2].normalize`).
     public var transforms: JSONValue?
+    /// `spec.quality`: the data-quality policy as JSON (an object), or `nil`.
+    /// Checked for structure here; the host compiles it with PavilionData's
+    /// `QualityPolicy`, whose errors name a member path that
+    /// ``location(of:)`` turns into a position (`spec.quality.consistency[1]`).
+    public var quality: JSONValue?
+    /// `spec.integrity`: how the DP signs its responses, or `nil` when it does not.
+    public var integrity: Integrity?
     /// Where each key was written, by dotted path (`spec.library.sha256`,
     /// `spec.regions[1].residency`). The path `""` is the document itself.
     public var locations: [String: SourceLocation]
@@ -50,7 +57,8 @@ public struct Manifest: Sendable, Hashable {
                 settings: JSONValue = .object([:]), secrets: [Secret] = [], inputSchema: JSONValue? = nil,
                 outputSchema: JSONValue? = nil, regions: [Region], compliance: Compliance,
                 connection: Connection = Connection(), health: Health? = nil, fixtures: [String] = [],
-                transforms: JSONValue? = nil, locations: [String: SourceLocation] = [:]) {
+                transforms: JSONValue? = nil, quality: JSONValue? = nil, integrity: Integrity? = nil,
+                locations: [String: SourceLocation] = [:]) {
         self.file = file
         self.metadata = metadata
         self.library = library
@@ -66,6 +74,8 @@ public struct Manifest: Sendable, Hashable {
         self.health = health
         self.fixtures = fixtures
         self.transforms = transforms
+        self.quality = quality
+        self.integrity = integrity
         self.locations = locations
     }
 
@@ -254,6 +264,33 @@ extension Manifest {
         public var outlierMaxEjectedPercent: Int = 50
 
         public init() {}
+    }
+
+    /// `spec.integrity`: the DP signs its responses; the host verifies each
+    /// one before using it and refuses unsigned or badly signed ones.
+    public struct Integrity: Sendable, Hashable {
+        /// The scheme: `jws` (a detached JWS, RFC 7515 Appendix F, in the
+        /// `x-jws-signature` response header) or `http-message-signatures`
+        /// (RFC 9421 over `@status` and `content-digest`, RFC 9530).
+        public var responseSignature: String
+        /// The trusted public keys: a JWKS file (absolute, resolved against
+        /// the manifest's folder), when written as a string.
+        public var keysFile: String?
+        /// The trusted public keys written inline: a JWKS object (`{keys: [...]}`).
+        public var inlineKeys: JSONValue?
+        /// The JWS algorithms accepted (`ES256`, `ES384`, `EdDSA`, `PS256`, `RS256`).
+        public var algorithms: [String]
+
+        /// The algorithms accepted when the manifest names none.
+        public static let defaultAlgorithms = ["ES256", "EdDSA"]
+
+        public init(responseSignature: String, keysFile: String? = nil, inlineKeys: JSONValue? = nil,
+                    algorithms: [String] = Integrity.defaultAlgorithms) {
+            self.responseSignature = responseSignature
+            self.keysFile = keysFile
+            self.inlineKeys = inlineKeys
+            self.algorithms = algorithms
+        }
     }
 
     /// `spec.health`.

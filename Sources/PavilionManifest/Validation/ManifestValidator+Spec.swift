@@ -16,10 +16,12 @@ extension ManifestValidator {
         var health: Manifest.Health?
         var fixtures: [String]
         var transforms: JSONValue?
+        var quality: JSONValue?
+        var integrity: Manifest.Integrity?
     }
 
     static let specKeys = ["library", "formats", "claims", "settings", "secrets", "schemas", "regions", "compliance",
-                           "connection", "health", "tests", "transforms"]
+                           "connection", "health", "tests", "transforms", "quality", "integrity"]
 
     mutating func readMetadata(_ node: YAMLNode) -> Manifest.Metadata? {
         guard let m = mapping(node, path: "metadata", keys: ["name", "provider", "version", "description"],
@@ -69,16 +71,21 @@ extension ManifestValidator {
         if let n = m["tests"] { fixtures = readTests(n) }
         var transforms: JSONValue?? = .some(nil)
         if let n = m["transforms"] { transforms = readTransforms(n).map { .some($0) } }
+        var quality: JSONValue?? = .some(nil)
+        if let n = m["quality"] { quality = readQuality(n).map { .some($0) } }
+        var integrity: Manifest.Integrity?? = .some(nil)
+        if let n = m["integrity"] { integrity = readIntegrity(n).map { .some($0) } }
 
         checkClaimCategories()
         checkJurisdictions()
         if let schemas { checkTransformFields(outputSchema: schemas.1) }
 
         guard let library, let formats, let claims, let settings, let secrets, let schemas, let regions, let compliance,
-              let connection, let health, let fixtures, let transforms else { return nil }
+              let connection, let health, let fixtures, let transforms, let quality, let integrity else { return nil }
         return Spec(library: library, formats: formats, claims: claims, settings: settings, secrets: secrets,
                     inputSchema: schemas.0, outputSchema: schemas.1, regions: regions, compliance: compliance,
-                    connection: connection, health: health, fixtures: fixtures, transforms: transforms)
+                    connection: connection, health: health, fixtures: fixtures, transforms: transforms,
+                    quality: quality, integrity: integrity)
     }
 
     mutating func readLibrary(_ node: YAMLNode) -> Manifest.Library? {

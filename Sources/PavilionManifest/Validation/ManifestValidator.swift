@@ -64,7 +64,7 @@ struct ManifestValidator {
                         settings: spec.settings, secrets: spec.secrets, inputSchema: spec.inputSchema,
                         outputSchema: spec.outputSchema, regions: spec.regions, compliance: spec.compliance,
                         connection: spec.connection, health: spec.health, fixtures: spec.fixtures, transforms: spec.transforms,
-                        locations: locations)
+                        quality: spec.quality, integrity: spec.integrity, locations: locations)
     }
 
     // MARK: Recording positions

@@ -30,13 +30,17 @@ public struct SimulatorConfiguration: Sendable {
     /// The longest a stalled request is held before its connection is
     /// closed (bounds the `stall` fault). Default 120 s.
     public var stallLimit: Duration
+    /// Signs every provider-API response (detached JWS in `x-jws-signature`)
+    /// when set; `nil` (the default) leaves responses unsigned.
+    public var responseSigner: SimulatorResponseSigner?
 
     /// - Parameters: the fields above, with their defaults.
     public init(kind: SimulatorKind, host: String = "127.0.0.1", port: Int = 0, tlsCertificateFile: String? = nil,
                 tlsKeyFile: String? = nil, clientID: String = "test-client", clientSecret: String = "s3cr3t",
                 tokenLifetime: Duration? = nil, people: [SyntheticPerson] = SyntheticPerson.builtIn,
                 faults: SimulatorFaults = .none, randomSeed: UInt64? = nil, threads: Int = 1,
-                stallLimit: Duration = .seconds(120)) {
+                stallLimit: Duration = .seconds(120), responseSigner: SimulatorResponseSigner? = nil) {
+        self.responseSigner = responseSigner
         self.kind = kind
         self.host = host
         self.port = port

@@ -9,8 +9,10 @@ final class SimulatorCore: Sendable {
     let injector: FaultInjector
     let stats = StatsRecorder()
     let stallLimit: Duration
+    let signer: SimulatorResponseSigner?
 
     init(configuration: SimulatorConfiguration) {
+        signer = configuration.responseSigner
         kind = configuration.kind
         injector = FaultInjector(faults: configuration.faults, seed: configuration.randomSeed)
         stallLimit = configuration.stallLimit
@@ -26,6 +28,13 @@ final class SimulatorCore: Sendable {
     /// Answer one request: control API, or provider API with faults.
     func handle(_ request: HTTPServerRequest) async -> HTTPServerResponse {
         if request.path == "/_sim" || request.path.hasPrefix("/_sim/") { return control(request) }
+        var response = await respond(to: request)
+        if let signer, !response.dropsConnection { signer.sign(&response) }
+        return response
+    }
+
+    /// The provider API's answer, with faults.
+    private func respond(to request: HTTPServerRequest) async -> HTTPServerResponse {
         stats.request(path: request.path, traceparent: request.headers["traceparent"])
         let decision = injector.decide(path: request.path)
         if decision.latencyMs > 0 {

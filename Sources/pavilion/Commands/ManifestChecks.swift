@@ -1,5 +1,6 @@
 import PavilionCore
 import PavilionData
+import PavilionHost
 import PavilionManifest
 import PavilionPlugins
 
@@ -7,7 +8,8 @@ import PavilionPlugins
 enum ManifestChecks {
     /// Every problem in `file`: the manifest's own; when it has none, its
     /// library's (exists, matches its pin), its schemas' (compile as JSON
-    /// Schema 2020-12) and its fixture files'.
+    /// Schema 2020-12), its data stages' (transforms, quality policy,
+    /// integrity keys compile as the host compiles them) and its fixture files'.
     static func lint(_ file: String) -> [Diagnostic] {
         let manifest: Manifest
         do {
@@ -29,6 +31,7 @@ enum ManifestChecks {
                 problems.append(Diagnostic(manifest.location(of: key), "\(key) is not a valid JSON Schema 2020-12: \(error)"))
             }
         }
+        do { _ = try CompiledDataStages.compile(manifest) } catch { problems += error.diagnostics }
         for (i, fixture) in manifest.fixtures.enumerated() {
             do {
                 _ = try RecordedFixture.load(path: fixture)

@@ -6,9 +6,12 @@ import PavilionSimulators
 /// the foreground. Once listening it prints one JSON line
 /// `{"simulator":"camara","url":"http://127.0.0.1:PORT"}` on stdout, then
 /// serves until SIGTERM or SIGINT and exits 0 after a clean shutdown.
+/// `--sign jws|http-message-signatures --sign-jwks FILE [--sign-kid ID]`
+/// signs every response with a fresh P-256 key whose public JWK set is
+/// written to FILE (for a manifest's `spec.integrity.keys`).
 enum SimulateCommand {
     static let options: Set<String> = ["host", "port", "tls-cert", "tls-key", "latency-ms", "error-rate", "status",
-                                       "client-id", "client-secret", "people", "threads", "seed"]
+                                       "client-id", "client-secret", "people", "threads", "seed", "sign", "sign-jwks", "sign-kid"]
     static let flags: Set<String> = ["garbage", "stall", "reset"]
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -76,6 +79,19 @@ enum SimulateCommand {
         faults.stall = arguments.flag("stall")
         faults.reset = arguments.flag("reset")
         configuration.faults = faults
+        if let scheme = arguments.option("sign") {
+            guard let scheme = SimulatorResponseSigner.Scheme(rawValue: scheme) else {
+                throw UsageError("--sign takes jws or http-message-signatures")
+            }
+            guard let jwks = arguments.option("sign-jwks") else {
+                throw UsageError("--sign needs --sign-jwks FILE, where the public key set for the manifest's spec.integrity.keys is written")
+            }
+            let signer = try SimulatorResponseSigner.generate(keyID: arguments.option("sign-kid") ?? "simulator", scheme: scheme)
+            try Data(signer.publicJWKS.serialized.utf8).write(to: URL(fileURLWithPath: jwks))
+            configuration.responseSigner = signer
+        } else if arguments.option("sign-jwks") != nil || arguments.option("sign-kid") != nil {
+            throw UsageError("--sign-jwks and --sign-kid go with --sign")
+        }
         return configuration
     }
 

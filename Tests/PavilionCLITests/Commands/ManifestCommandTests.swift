@@ -67,6 +67,32 @@ final class ManifestCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("spec.schemas.input is not a valid JSON Schema 2020-12"), result.stdout)
     }
 
+    func testLintReportsABadQualityRuleAndUnusableIntegrityKeysAtTheirPositions() throws {
+        let workspace = try Workspace.shipped(["echo"])
+        defer { workspace.remove() }
+        let manifest = workspace.connectors.appendingPathComponent("echo.yaml")
+        var text = try String(contentsOf: manifest, encoding: .utf8)
+        if !text.hasSuffix("\n") { text += "\n" }
+        let first = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        text += """
+              quality:
+                consistency:
+                  - "echo == true"
+                  - { name: bad, rule: "echo = true" }
+              integrity:
+                response_signature: jws
+                keys: keys/missing.jwks
+
+            """
+        try Data(text.utf8).write(to: manifest)
+        let result = try workspace.pavilion(["manifest", "lint", "connectors.d/echo.yaml"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("connectors.d/echo.yaml:\(first + 3):22: error: spec.quality.consistency[1].rule: column 6: '=' is not an operator"),
+                      result.stdout)
+        XCTAssertTrue(result.stdout.contains("connectors.d/echo.yaml:\(first + 6):\(5): error: spec.integrity.keys: cannot read the JWK set file"),
+                      result.stdout)
+    }
+
     func testPinRewritesOnlyTheHash() throws {
         let workspace = try Workspace.shipped(["echo"])
         defer { workspace.remove() }

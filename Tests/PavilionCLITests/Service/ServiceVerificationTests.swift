@@ -33,6 +33,12 @@ final class ServiceVerificationTests: ServiceTestCase {
         let stored = try assertReadBack(response)
         XCTAssertFalse(stored.body.contains("1990"), stored.body)
         XCTAssertFalse(stored.body.lowercased().contains("birth"), stored.body)
+        let id = try XCTUnwrap(response.json?["id"]?.stringValue)
+        for path in ["/v1/verifications/\(id)/lineage", "/ui/lineage/\(id)"] {
+            let lineage = try harness.curl.get(path, key: harness.acmeKey)
+            XCTAssertEqual(lineage.status, 200, lineage.summary)
+            XCTAssertFalse(lineage.body.contains("1990"), lineage.body)
+        }
     }
 
     /// `GET /v1/verifications/{id}` returns what the POST answered.
@@ -45,6 +51,13 @@ final class ServiceVerificationTests: ServiceTestCase {
         XCTAssertEqual(read.json?["status"], created.json?["status"], file: file, line: line)
         XCTAssertEqual(read.json?["connector"], created.json?["connector"], file: file, line: line)
         XCTAssertEqual(read.json?["claims"], created.json?["claims"], file: file, line: line)
+        let lineage = try harness.curl.get("/v1/verifications/\(id)/lineage", key: harness.acmeKey)
+        XCTAssertEqual(lineage.status, 200, lineage.summary, file: file, line: line)
+        let kinds = Set(lineage.json?["events"]?.arrayValue?.compactMap { $0["run"]?["facets"]?["pavilion_stage"]?["kind"]?.stringValue } ?? [])
+        XCTAssertTrue(kinds.isSuperset(of: ["policy_decision", "dp_exchange", "validation", "minimisation", "claims"]),
+                      "\(kinds)", file: file, line: line)
+        let other = try harness.curl.get("/v1/verifications/\(id)/lineage", key: harness.otherKey)
+        XCTAssertEqual(other.status, 403, other.summary, file: file, line: line)
         return read
     }
 }

@@ -8,53 +8,12 @@ import XCTest
 /// DOM with the expected labels, no console messages. Skipped when
 /// Chromium is not installed (`script/deps-browser` installs it).
 final class LineageViewBrowserTests: XCTestCase {
-    static func chromium() throws -> URL {
-        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        where FileManager.default.isExecutableFile(atPath: path) {
-            return URL(fileURLWithPath: path)
-        }
-        throw XCTSkip("Chromium is not installed: run script/deps-browser (Debian package 'chromium') to run the browser test")
-    }
-
-    /// Where the screenshots are kept for people to look at.
-    static let outputDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("pavilion-lineage-view")
-
-    /// Run Chromium headless on `page` with `arguments`, bounded by `timeout`.
-    func runChromium(_ page: URL, _ arguments: [String]) throws -> TestEnvironment.ProcessResult {
-        let profile = try TestEnvironment.makeTemporaryDirectory("pavilion-chromium")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        return try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/timeout"),
-                                       ["90", try Self.chromium().path, "--headless", "--no-sandbox", "--disable-gpu",
-                                        "--user-data-dir=\(profile.path)", "--no-first-run", "--disable-extensions",
-                                        "--enable-logging=stderr", "--v=0"] + arguments + [page.absoluteString])
-    }
-
     func render(_ html: String, name: String, expecting labels: [String]) throws {
-        _ = try Self.chromium()
-        try FileManager.default.createDirectory(at: Self.outputDirectory, withIntermediateDirectories: true)
-        let page = Self.outputDirectory.appendingPathComponent("\(name).html")
+        _ = try Chromium.executable()
+        try FileManager.default.createDirectory(at: Chromium.outputDirectory, withIntermediateDirectories: true)
+        let page = Chromium.outputDirectory.appendingPathComponent("\(name).html")
         try Data(html.utf8).write(to: page)
-        let png = Self.outputDirectory.appendingPathComponent("\(name).png")
-        try? FileManager.default.removeItem(at: png)
-
-        let shot = try runChromium(page, ["--screenshot=\(png.path)", "--window-size=1400,900", "--hide-scrollbars"])
-        XCTAssertEqual(shot.status, 0, shot.stderr)
-        let bytes = try Data(contentsOf: png)
-        XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
-        XCTAssertGreaterThan(bytes.count, 20_000, "a rendered page, not a blank one")
-        print("screenshot: \(png.path)")
-
-        let dom = try runChromium(page, ["--dump-dom"])
-        XCTAssertEqual(dom.status, 0, dom.stderr)
-        for label in labels { XCTAssertTrue(dom.stdout.contains(label), "the rendered DOM lacks \(label)") }
-        for log in [shot.stderr, dom.stderr] {
-            XCTAssertEqual(Self.consoleProblems(log), [], "console errors")
-        }
-    }
-
-    /// Console messages and uncaught errors in Chromium's log.
-    static func consoleProblems(_ log: String) -> [String] {
-        log.split(separator: "\n").map(String.init).filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+        try Chromium.render(page.absoluteString, name: name, expecting: labels)
     }
 
     func testLineagePageRendersWithItsNodesAndNoConsoleErrors() throws {
@@ -80,11 +39,11 @@ final class LineageViewBrowserTests: XCTestCase {
 
     func testConsoleScannerSeesAScriptError() throws {
         // Proves the scan would catch an error if a page ever had one.
-        _ = try Self.chromium()
-        try FileManager.default.createDirectory(at: Self.outputDirectory, withIntermediateDirectories: true)
-        let page = Self.outputDirectory.appendingPathComponent("broken.html")
+        _ = try Chromium.executable()
+        try FileManager.default.createDirectory(at: Chromium.outputDirectory, withIntermediateDirectories: true)
+        let page = Chromium.outputDirectory.appendingPathComponent("broken.html")
         try Data("<!DOCTYPE html><title>x</title><script>undefinedFunction()</script>".utf8).write(to: page)
-        let result = try runChromium(page, ["--dump-dom"])
-        XCTAssertFalse(Self.consoleProblems(result.stderr).isEmpty, result.stderr)
+        let result = try Chromium.run(page.absoluteString, ["--dump-dom"])
+        XCTAssertFalse(Chromium.consoleProblems(result.stderr).isEmpty, result.stderr)
     }
 }

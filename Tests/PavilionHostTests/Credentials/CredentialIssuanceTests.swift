@@ -152,7 +152,8 @@ final class CredentialIssuanceTests: XCTestCase {
             let audit = try await host.send("GET", "/v1/audit", key: host.acmeKey)
             let record = try XCTUnwrap(audit.json?["records"]?.arrayValue?.first { $0["verification_id"]?.stringValue == id })
             XCTAssertNil(record["artifacts"]?["credential"], "no credential, no credential digest")
-            XCTAssertEqual(record["artifacts"]?.objectValue.map { Array($0.keys) }, ["privacy_receipt"], "only the privacy receipt")
+            XCTAssertEqual(record["artifacts"]?.objectValue.map { Array($0.keys).sorted() }, ["lineage", "privacy_receipt"],
+                           "every stored verification has its lineage and privacy receipt, and no credential here")
         }
     }
 

@@ -22,6 +22,7 @@ final class SchemaAgreementTests: XCTestCase {
         "health-timeout-not-below-interval.yaml": "timeout_ms < interval_ms compares two values; JSON Schema cannot",
         "outlier-max-below-base.yaml": "max_ejection_ms >= base_ejection_ms compares two values; JSON Schema cannot",
         "transform-field-not-in-output-schema.yaml": "fields a transform reads are checked against spec.schemas.output; JSON Schema cannot look across",
+        "quality-flag-above-accept.yaml": "thresholds.flag <= thresholds.accept compares two values; JSON Schema cannot",
     ]
 
     func testSchemaAndLoaderAgreeOnEveryManifest() throws {
