@@ -38,6 +38,10 @@ enum Pavilion {
                                                 run a DP simulator; prints {"simulator":…,"url":…}
           privacy receipt verify FILE [--key FILE] [--json]
                                                 check a privacy receipt bundle offline (signature, inclusion, tree head)
+          psi serve --set FILE [--host IP] [--port N] [--cardinality] [--cache DIR] [--max-evaluations N]
+                                                serve private set intersection over a set file; prints {"psi":…,"url":…}
+          psi query --server URL --set FILE [--cardinality]
+                                                print {"intersection":[…]} or {"cardinality":N} against a psi server
           credential verify [--trust JWKS] [--now UNIX] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
                                                 JSON report of each check; exit 0 valid, 1 invalid
@@ -62,6 +66,7 @@ enum Pavilion {
             case "data": status = try DataCommand.run(Array(words))
             case "privacy": status = try PrivacyCommand.run(Array(words))
             case "credential": status = try CredentialCommand.run(Array(words))
+            case "psi": status = try PSICommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)

@@ -96,6 +96,11 @@ final class ChildProcesses: @unchecked Sendable {
         return Self.exitStatus(status)
     }
 
+    /// Forget `pid` after the caller reaped it itself (e.g. with `wait4` for its resource usage).
+    func forget(_ pid: pid_t) {
+        lock.withLock { running.removeAll { $0.pid == pid } }
+    }
+
     /// Whether `pid` is still running (reaps it if it ended).
     func isRunning(_ pid: pid_t) -> Bool {
         var status: Int32 = 0
