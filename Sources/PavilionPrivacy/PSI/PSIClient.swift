@@ -32,6 +32,10 @@ public enum PSIClient {
         var mine: [Indexed] = []
         mine.reserveCapacity(elements.count)
         let batchSize = min(info.maxBatch, PSIProtocol.maxBatch)
+        // Pipelined: batch i+1 is blinded while the server evaluates batch i,
+        // and batch i is unblinded while the server evaluates batch i+1.
+        var inFlight: InFlight?
+        defer { inFlight?.response.cancel() }
         for start in stride(from: 0, to: elements.count, by: batchSize) {
             let batch = Array(elements[start ..< min(start + batchSize, elements.count)])
             let blinded = try PSIParallel.map(count: batch.count, workers: workers) { worker, range throws(PSIError) in
@@ -50,22 +54,15 @@ public enum PSIClient {
                 }
                 return out
             }
-            let response = try await transport.evaluate(blinded.flatMap(\.bytes))
-            guard response.count == batch.count * PSIProtocol.pointLength else {
-                throw PSIError(.malformedMessage, "the server returned \(response.count) bytes for \(batch.count) points")
-            }
-            let digests = try PSIParallel.map(count: batch.count, workers: workers) { worker, range throws(PSIError) in
-                var out: [PSIDigest] = []
-                out.reserveCapacity(range.count)
-                for i in range {
-                    let evaluated = try worker.decodePoint(response, index: i)
-                    let unblinded = try psiCrypto { () throws(CryptoError) in try evaluated.adding(try table.multiply(blinded[i].unblind)) }
-                    guard !unblinded.isIdentity else { throw PSIError(.malformedMessage, "the server's point \(i) unblinds to the identity") }
-                    out.append(try worker.finalize(batch[i], unblinded))
-                }
-                return out
-            }
-            for (offset, digest) in digests.enumerated() { mine.append(Indexed(digest: digest, index: start + offset)) }
+            let body = blinded.flatMap(\.bytes)
+            let next = InFlight(start: start, batch: batch, unblind: blinded.map(\.unblind),
+                                response: Task { try await transport.evaluate(body) })
+            if let previous = inFlight { mine += try await previous.finish(table: table, workers: workers) }
+            inFlight = next
+        }
+        if let last = inFlight {
+            inFlight = nil
+            mine += try await last.finish(table: table, workers: workers)
         }
         mine.sort()
 
@@ -143,6 +140,37 @@ public enum PSIClient {
             offset += n
         }
         return count
+    }
+
+    /// One batch sent for evaluation, with what it takes to unblind the answer.
+    private struct InFlight {
+        let start: Int
+        let batch: [[UInt8]]
+        let unblind: [ECScalar]
+        let response: Task<[UInt8], any Error>
+
+        /// Await the server's points and turn them into digests tagged with their element's index.
+        func finish(table: ECFixedBaseTable, workers: Int) async throws(PSIError) -> [Indexed] {
+            let answer: [UInt8]
+            do { answer = try await response.value } catch let error as PSIError { throw error } catch {
+                throw PSIError(.transport, "the evaluation request was cancelled: \(error)")
+            }
+            guard answer.count == batch.count * PSIProtocol.pointLength else {
+                throw PSIError(.malformedMessage, "the server returned \(answer.count) bytes for \(batch.count) points")
+            }
+            let (batch, unblind, start) = (batch, unblind, start)
+            return try PSIParallel.map(count: batch.count, workers: workers) { worker, range throws(PSIError) in
+                var out: [Indexed] = []
+                out.reserveCapacity(range.count)
+                for i in range {
+                    let evaluated = try worker.decodePoint(answer, index: i)
+                    let unblinded = try psiCrypto { () throws(CryptoError) in try evaluated.adding(try table.multiply(unblind[i])) }
+                    guard !unblinded.isIdentity else { throw PSIError(.malformedMessage, "the server's point \(i) unblinds to the identity") }
+                    out.append(Indexed(digest: try worker.finalize(batch[i], unblinded), index: start + i))
+                }
+                return out
+            }
+        }
     }
 
     private struct Indexed: Comparable {

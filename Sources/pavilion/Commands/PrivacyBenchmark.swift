@@ -48,6 +48,8 @@ enum PrivacyBenchmark {
         figures["openmined_psi_1m_seconds"] = psi.openMinedSeconds.map { .double($0) } ?? .null
         figures["openmined_psi_version"] = psi.openMinedVersion.map { .string($0) } ?? .null
         figures["psi_speedup"] = psi.openMinedSeconds.map { .double($0 / psi.seconds) } ?? .null
+        figures["openmined_psi_1m_online_seconds"] = psi.openMinedOnlineSeconds.map { .double($0) } ?? .null
+        figures["psi_online_speedup"] = psi.openMinedOnlineSeconds.map { .double($0 / psi.onlineSeconds) } ?? .null
         figures["rounds"] = .int(Int64(rounds))
         return .object(figures)
     }
