@@ -5,7 +5,7 @@ import PavilionPrivacy
 /// `pavilion bench privacy`: the OPRF server, the discrete Gaussian sampler
 /// and the transparency log, through PavilionPrivacy's own micro-benchmarks
 /// (median of several rounds); the 32-bit range proof; and PSI over two sets
-/// of a million elements beside OpenMined PSI (``PSIBenchmark``; 20,000 with `--quick`).
+/// of a million elements beside OpenMined PSI (``PSIBenchmark``; 5,000 with `--quick`).
 enum PrivacyBenchmark {
 
     static func run(quick: Bool) throws -> JSONValue {
@@ -38,8 +38,8 @@ enum PrivacyBenchmark {
         figures["range_proof_bytes"] = .int(Int64(proofBytes))
         figures["range_proof_bits"] = .int(32)
 
-        let psi = try PSIBenchmark.run(count: quick ? 20_000 : 1_000_000)
-        figures["psi_elements"] = .int(Int64(quick ? 20_000 : 1_000_000))
+        let psi = try PSIBenchmark.run(count: quick ? 5_000 : 1_000_000)
+        figures["psi_elements"] = .int(Int64(quick ? 5_000 : 1_000_000))
         figures["psi_1m_seconds"] = .double(psi.seconds)
         figures["psi_1m_online_seconds"] = .double(psi.onlineSeconds)
         figures["psi_1m_peak_rss_mb"] = .double(max(psi.serverPeakMB, psi.clientPeakMB))
