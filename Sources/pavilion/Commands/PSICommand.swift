@@ -58,15 +58,7 @@ enum PSICommand {
         }
         try server.start()
 
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
+        let stop = TerminationSignal()
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let line: JSONValue = ["psi": "serve", "url": .string("http://\(shownHost):\(server.port)"), "mode": .string(mode.rawValue),
                                "set_size": .int(Int64(set.count))]
@@ -75,7 +67,6 @@ enum PSICommand {
         Output.err("pavilion psi serve: stopping")
         Blocking.wait { await server.shutdown(gracePeriod: .seconds(2)) }
         group.shutdown()
-        sources.forEach { $0.cancel() }
         return 0
     }
 
