@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import PavilionCore
 
 /// The PSI figures of `pavilion bench privacy`: our PSI over two sets of
@@ -12,7 +11,7 @@ import PavilionCore
 /// for `count/2 ≤ i < 3·count/2`, so half of each set is shared.
 /// `psi_1m_seconds` is cold: the server's preprocessing (from its start to
 /// its ready line) plus the whole query; `psi_1m_online_seconds` is the query
-/// alone against the cached set. Peak RSS is each child's `ru_maxrss`
+/// alone against the cached set. Peak RSS is each child's `VmHWM`
 /// (server and client), the larger of the two reported.
 enum PSIBenchmark {
     struct Figures {
@@ -108,7 +107,7 @@ enum PSIBenchmark {
         let out = directory + "/query.out"
         let pid = try children.spawn("psi query", executable, ["psi", "query", "--server", url, "--set", set],
                                      stdout: out, stderr: directory + "/query.err")
-        let (status, peak) = waitWithUsage(children, pid)
+        let (status, peak) = waitWatchingPeak(children, pid)
         guard status == 0, let data = FileManager.default.contents(atPath: out),
               let json = try? JSONParser().parse(bytes: Array(data)), case .array(let found)? = json["intersection"] else {
             let err = FileManager.default.contents(atPath: directory + "/query.err").map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -117,21 +116,34 @@ enum PSIBenchmark {
         return (found.count, peak)
     }
 
-    /// SIGTERM the server and return its peak RSS in MB.
+    /// The server's peak RSS in MB (`VmHWM`), then SIGTERM and wait.
     private static func stopAndMeasure(_ children: ChildProcesses, _ pid: pid_t) -> Double {
-        kill(pid, SIGTERM)
-        let (_, peak) = waitWithUsage(children, pid)
+        let peak = highWaterMark(pid) ?? 0
+        children.stop(pid)
         return peak
     }
 
-    /// `wait4`: the exit status and the child's `ru_maxrss` (KiB) in MB.
-    private static func waitWithUsage(_ children: ChildProcesses, _ pid: pid_t) -> (Int32, Double) {
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
-        children.forget(pid)
-        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return (code, Double(usage.ru_maxrss) / 1024)
+    /// Wait for `pid` to exit, reading its `VmHWM` every 20 ms until then;
+    /// the exit status and the last `VmHWM` in MB. Not `ru_maxrss`: a child
+    /// started with `posix_spawn` (vfork) inherits this process's peak in it.
+    private static func waitWatchingPeak(_ children: ChildProcesses, _ pid: pid_t) -> (Int32, Double) {
+        var peak = 0.0
+        while true {
+            if let now = highWaterMark(pid) { peak = max(peak, now) }
+            guard children.isRunning(pid) else { break }
+            usleep(20_000)
+        }
+        return (children.lastExitStatus(pid) ?? 1, peak)
+    }
+
+    /// `VmHWM` of `/proc/PID/status` in MB; nil once the process is gone.
+    private static func highWaterMark(_ pid: pid_t) -> Double? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/status") else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) }
+            return kilobytes.map { $0 / 1024 }
+        }
+        return nil
     }
 
     /// OpenMined PSI on the same files: server setup (GCS, fpr 1e-9) plus
