@@ -44,6 +44,10 @@ enum Pavilion {
           privacy oprf-key create|rotate|list TENANT [NAME] [--suite S] [--mode M] [--data DIR | --config FILE]
                                                 OPRF keys per tenant and purpose, sealed in the store; rotate adds a version
           privacy log-key [--data DIR | --config FILE]  the receipt log's public key, to pin with receipt verify --key
+          psi serve --set FILE [--host IP] [--port N] [--cardinality] [--cache DIR] [--max-evaluations N]
+                                                serve private set intersection over a set file; prints {"psi":…,"url":…}
+          psi query --server URL --set FILE [--cardinality]
+                                                print {"intersection":[…]} or {"cardinality":N} against a psi server
           credential verify [--trust JWKS] [--trust-anchors PEM] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
                                                 JSON report of each check; exit 0 valid, 1 invalid
@@ -68,6 +72,7 @@ enum Pavilion {
             case "data": status = try DataCommand.run(Array(words))
             case "privacy": status = try PrivacyCommand.run(Array(words))
             case "credential": status = try CredentialCommand.run(Array(words))
+            case "psi": status = try PSICommand.run(Array(words))
             case "version", "--version": status = VersionCommand.run()
             case "help", "--help", "-h":
                 Output.out(usage)

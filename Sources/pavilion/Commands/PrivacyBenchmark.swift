@@ -4,12 +4,9 @@ import PavilionPrivacy
 
 /// `pavilion bench privacy`: the OPRF server, the discrete Gaussian sampler
 /// and the transparency log, through PavilionPrivacy's own micro-benchmarks
-/// (median of several rounds). The PSI and range-proof figures of the
-/// contract are printed as null: those protocols are not built yet.
+/// (median of several rounds); the 32-bit range proof; and PSI over two sets
+/// of a million elements beside OpenMined PSI (``PSIBenchmark``; 5,000 with `--quick`).
 enum PrivacyBenchmark {
-    /// Contract keys for parts that do not exist yet.
-    static let notBuilt = ["psi_1m_seconds", "openmined_psi_1m_seconds", "psi_speedup", "psi_1m_peak_rss_mb",
-                           "range_proof_ms", "range_proof_bytes"]
 
     static func run(quick: Bool) throws -> JSONValue {
         let rounds = quick ? 2 : 5
@@ -34,10 +31,55 @@ enum PrivacyBenchmark {
         for _ in 0..<rounds { appends.append(TransparencyLogBenchmark.logAppendPerSecond(entries: 200_000 / scale)) }
         figures["log_append_per_s"] = .double(Stopwatch.median(appends))
 
-        Output.err("bench privacy: PSI (and its OpenMined reference) and range proofs are not built yet; "
-                   + "\(notBuilt.joined(separator: ", ")) are null")
-        for key in notBuilt { figures[key] = .null }
+        Output.err("bench privacy: 32-bit range proof (bit decomposition), prove and verify")
+        let (proveMs, verifyMs, proofBytes) = try rangeProof(rounds: rounds)
+        figures["range_proof_ms"] = .double(proveMs)
+        figures["range_proof_verify_ms"] = .double(verifyMs)
+        figures["range_proof_bytes"] = .int(Int64(proofBytes))
+        figures["range_proof_bits"] = .int(32)
+
+        let psi = try PSIBenchmark.run(count: quick ? 5_000 : 1_000_000)
+        figures["psi_elements"] = .int(Int64(quick ? 5_000 : 1_000_000))
+        figures["psi_1m_seconds"] = .double(psi.seconds)
+        figures["psi_1m_online_seconds"] = .double(psi.onlineSeconds)
+        figures["psi_1m_peak_rss_mb"] = .double(max(psi.serverPeakMB, psi.clientPeakMB))
+        figures["psi_1m_server_peak_rss_mb"] = .double(psi.serverPeakMB)
+        figures["psi_1m_client_peak_rss_mb"] = .double(psi.clientPeakMB)
+        figures["openmined_psi_1m_seconds"] = psi.openMinedSeconds.map { .double($0) } ?? .null
+        figures["openmined_psi_version"] = psi.openMinedVersion.map { .string($0) } ?? .null
+        figures["psi_speedup"] = psi.openMinedSeconds.map { .double($0 / psi.seconds) } ?? .null
+        figures["openmined_psi_1m_online_seconds"] = psi.openMinedOnlineSeconds.map { .double($0) } ?? .null
+        figures["psi_online_speedup"] = psi.openMinedOnlineSeconds.map { .double($0 / psi.onlineSeconds) } ?? .null
         figures["rounds"] = .int(Int64(rounds))
         return .object(figures)
+    }
+}
+
+extension PrivacyBenchmark {
+    /// Median milliseconds to prove and to verify that a Pedersen commitment
+    /// holds a value below 2^32, and the proof's size in bytes.
+    static func rangeProof(rounds: Int) throws -> (prove: Double, verify: Double, bytes: Int) {
+        let parameters = try ZKParameters.p256()
+        let context = Array("pavilion-bench".utf8)
+        var prove: [Double] = [], verify: [Double] = []
+        var bytes = 0
+        let clock = ContinuousClock()
+        for round in 0..<rounds {
+            let value = UInt64(1_234_567 + round)
+            let (commitment, opening) = try PedersenCommitment.commit(value, parameters: parameters)
+            var start = clock.now
+            let proof = try RangeProof.prove(value: value, blinding: opening.blinding, commitment: commitment, bits: 32,
+                                             context: context, parameters: parameters)
+            prove.append(milliseconds(clock.now - start))
+            start = clock.now
+            try proof.verify(commitment, bits: 32, context: context, parameters: parameters)
+            verify.append(milliseconds(clock.now - start))
+            bytes = try proof.serialized().count
+        }
+        return (Stopwatch.median(prove), Stopwatch.median(verify), bytes)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }

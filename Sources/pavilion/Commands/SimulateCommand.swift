@@ -23,16 +23,7 @@ enum SimulateCommand {
         let simulator = try DPSimulator(configuration: configuration)
         try simulator.start()
 
-        // Turn SIGTERM and SIGINT into a semaphore signal on a dispatch queue.
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
+        let stop = TerminationSignal()
         let line: JSONValue = ["simulator": .string(kind.rawValue), "url": .string(simulator.url)]
         Output.out(line.serialized)
         stop.wait()
@@ -43,7 +34,6 @@ enum SimulateCommand {
             done.signal()
         }
         done.wait()
-        sources.forEach { $0.cancel() }
         return 0
     }
 

@@ -13,6 +13,7 @@ final class ChildProcesses: @unchecked Sendable {
     // @unchecked: `running` is only touched under `lock`.
     private let lock = NSLock()
     private var running: [(pid: pid_t, name: String)] = []
+    private var reaped: [pid_t: Int32] = [:]
     private var signalSources: [any DispatchSourceSignal] = []
 
     /// The absolute path of the running executable (`/proc/self/exe`).
@@ -96,16 +97,22 @@ final class ChildProcesses: @unchecked Sendable {
         return Self.exitStatus(status)
     }
 
-    /// Whether `pid` is still running (reaps it if it ended).
+    /// Whether `pid` is still running (reaps it if it ended; ``lastExitStatus(_:)`` then has its status).
     func isRunning(_ pid: pid_t) -> Bool {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         if result == pid {
-            lock.withLock { running.removeAll { $0.pid == pid } }
+            lock.withLock {
+                running.removeAll { $0.pid == pid }
+                reaped[pid] = Self.exitStatus(status)
+            }
             return false
         }
         return result == 0
     }
+
+    /// The exit status of a child that ``isRunning(_:)`` reaped.
+    func lastExitStatus(_ pid: pid_t) -> Int32? { lock.withLock { reaped[pid] } }
 
     /// Stop one child: `signal`, then SIGKILL if it is still there after `grace`.
     func stop(_ pid: pid_t, signal number: Int32 = SIGTERM, grace: Duration = .seconds(5)) {

@@ -61,6 +61,26 @@ final class HashToCurveVectorTests: XCTestCase {
         }
     }
 
+    /// `ECSimplifiedSWU` (PavilionCrypto's batch hash-to-curve, used by PSI)
+    /// against the same vectors, from `expand_message_xmd`'s `2·L` bytes.
+    private func checkBatchSuite(_ suite: HashToCurveSuite, zMagnitude: UInt64, file name: String) throws {
+        let vectors = try load(CurveFile.self, name)
+        let swu = try ECSimplifiedSWU(group: try suite.group(), zMagnitude: zMagnitude,
+                                      fieldElementHashLength: suite.fieldElementHashLength)
+        let dst = Array(vectors.dst.utf8)
+        for vector in vectors.vectors {
+            let uniform = try ExpandMessageXMD.expand(Array(vector.msg.utf8), dst: dst, length: 2 * suite.fieldElementHashLength,
+                                                      digest: suite.digest)
+            try assertPoint(try swu.hashToCurve(uniform: uniform), vector.P, "batch \(suite.identifier) msg=\(vector.msg.prefix(16)) P")
+        }
+        XCTAssertThrowsError(try swu.hashToCurve(uniform: [1, 2, 3]), "a wrong length is refused")
+    }
+
+    func testBatchHashToCurveMatchesRFC9380AppendixJForBothCurves() throws {
+        try checkBatchSuite(.p256SHA256, zMagnitude: 10, file: "P256_XMD-SHA-256_SSWU_RO_.json")
+        try checkBatchSuite(.p384SHA384, zMagnitude: 12, file: "P384_XMD-SHA-384_SSWU_RO_.json")
+    }
+
     func testP256SHA256SSWURandomOracleMatchesRFC9380AppendixJ11() throws {
         try checkSuite(.p256SHA256, file: "P256_XMD-SHA-256_SSWU_RO_.json")
     }
