@@ -186,11 +186,14 @@ public final class VerificationPipeline: Sendable {
         guard var data = prepared else { throw APIProblem.internalError() }
         let exchangeStart = ContinuousClock.now
         var exchangeResult: Result<JSONValue?, APIProblem>
+        // The region whose provider answered: the policy's first choice unless the transport failed over.
+        var processing = region
         do {
             exchangeResult = .success(try await runExchange(instance: instance, request: request, tenant: tenant,
                                                             region: region, allowed: decision.regions,
                                                             requestID: requestID, trace: trace,
-                                                            deadline: deadline, overrides: current.endpointOverrides, data: &data))
+                                                            deadline: deadline, overrides: current.endpointOverrides, data: &data,
+                                                            answered: &processing))
         } catch {
             exchangeResult = .failure(error)
         }
@@ -237,7 +240,7 @@ public final class VerificationPipeline: Sendable {
         if status == .completed, let format = request.credentialFormat, let credentials {
             do throws(APIProblem) {
                 var content = try Self.credentialContent(request, claims: claims, id: id, tenant: tenant, manifest: manifest,
-                                                         region: region)
+                                                         region: processing)
                 commitments = try AttributeCommitments.commit(request.commitAttributes, subject: request.subject, result: claims,
                                                               into: &content)
                 credential = try await credentials.issue(format, content: content, now: startedAt)
@@ -254,7 +257,7 @@ public final class VerificationPipeline: Sendable {
                                         status: status == .completed ? .succeeded : .failed, createdAt: startedAt,
                                         finishedAt: finishedAt, result: claims,
                                         errorCode: status == .completed ? nil : Self.subjectNotFoundCode,
-                                        region: region.name, jurisdiction: request.jurisdiction.rawValue)
+                                        region: processing.name, jurisdiction: request.jurisdiction.rawValue)
         audit.outcome = status.rawValue
         audit.errorCode = record.errorCode
         audit.finishedAt = max(finishedAt, audit.startedAt)
@@ -286,7 +289,7 @@ public final class VerificationPipeline: Sendable {
         var receipt: JSONValue?
         if let receiptArtifact { receipt = await privacyReceiptPosition(receiptArtifact, id: id) }
         var outcome = VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
-                                          connectorVersion: manifest.metadata.version, region: region.name, claims: claims,
+                                          connectorVersion: manifest.metadata.version, region: processing.name, claims: claims,
                                           createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,
                                           commitments: commitments)
         outcome.quality = data.quality.map(DataRun.summary)
@@ -340,7 +343,7 @@ public final class VerificationPipeline: Sendable {
     private func runExchange(instance: ConnectorInstance, request: VerificationRequest, tenant: TenantID,
                              region: Manifest.Region, allowed: [Manifest.Region], requestID: String, trace: TraceContext,
                              deadline: ContinuousClock.Instant, overrides: [String: [String: EndpointURL]],
-                             data: inout DataRun) async throws(APIProblem) -> JSONValue? {
+                             data: inout DataRun, answered: inout Manifest.Region) async throws(APIProblem) -> JSONValue? {
         let manifest = instance.plugin.manifest
         // Failover across the allowed regions, breakers, retries: the transport's routing (docs/connectivity.md).
         let routing = transport.routingSession(for: manifest, allowed: allowed, jurisdiction: request.jurisdiction,
@@ -375,7 +378,7 @@ public final class VerificationPipeline: Sendable {
                 do {
                     response = try await transport.send(outgoing, context: context)
                 } catch {
-                    data.roundFailed(round: rounds - 1, region: region.name, endpoint: baseURL.description, code: error.code.rawValue,
+                    data.roundFailed(round: rounds - 1, region: routing?.region ?? region.name, endpoint: baseURL.description, code: error.code.rawValue,
                                      startedAt: roundStart.0, duration: ContinuousClock.now - roundStart.1)
                     logger.warn("data provider exchange failed", [
                         "request_id": .string(requestID), "connector": .string(manifest.name),
@@ -386,13 +389,14 @@ public final class VerificationPipeline: Sendable {
                     }
                     throw routing?.problem ?? Self.problem(for: error, connector: manifest.name)
                 }
-                let checked = try data.received(response, for: outgoing, round: rounds - 1, region: region.name,
+                let checked = try data.received(response, for: outgoing, round: rounds - 1, region: routing?.region ?? region.name,
                                                 endpoint: baseURL.description, startedAt: roundStart.0,
                                                 duration: ContinuousClock.now - roundStart.1)
                 step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
                     try exchange.step(checked)
                 }
             }
+            if let name = routing?.region, let chosen = allowed.first(where: { $0.name == name }) { answered = chosen }
             guard case .result(let result) = step else { return nil }
             return result
         } catch let failure as ConnectorFailure {

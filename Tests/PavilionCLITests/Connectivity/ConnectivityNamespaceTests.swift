@@ -264,6 +264,7 @@ final class ConnectivityNamespaceTests: XCTestCase {
         for _ in 0..<6 {
             let r = try net.verify()
             XCTAssertEqual(r.status, 200, r.summary)
+            XCTAssertEqual(r.json?["region"], "eu-central", "the answer names the region whose provider answered")
         }
         XCTAssertEqual(try net.served("euc"), 6)
         XCTAssertEqual(try net.served("us"), 0, "an EU subject's request reached the US")
