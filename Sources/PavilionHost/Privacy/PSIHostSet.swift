@@ -7,7 +7,8 @@ import Synchronization
 /// `/v1/privacy/psi/{name}`: the ``PSIServer`` (the same one
 /// `pavilion psi serve` runs), the tenants allowed to query it, and which
 /// tenant opened each cardinality session, so a session is only ever
-/// continued by its owner.
+/// continued by its owner and one tenant's open sessions (at most
+/// ``sessionsPerTenant``) cannot use up another's.
 final class PSIHostSet: Sendable {
     /// The set's name (a token).
     let name: String
@@ -16,6 +17,8 @@ final class PSIHostSet: Sendable {
     /// Tenants allowed to query the set.
     let tenants: Set<String>
     private let sessionOwners = Mutex<[String: String]>([:])
+    /// The most cardinality sessions one tenant has open on the set.
+    static let sessionsPerTenant = 16
 
     /// Preprocess (or reuse the cache of) the set file.
     /// - Parameters:
@@ -38,7 +41,7 @@ final class PSIHostSet: Sendable {
         do {
             let set = try PSIServerSet.prepare(setPath: configuration.file, cacheDirectory: cache,
                                                mode: configuration.cardinalityOnly ? .cardinality : .intersection, log: log)
-            server = PSIServer(set: set)
+            server = PSIServer(set: set, maxSessions: Self.sessionsPerTenant * max(1, tenants.count))
         } catch {
             throw HostServiceError(.configuration, "privacy.psi_sets.\(name).file: \(error.description)")
         }
@@ -49,9 +52,14 @@ final class PSIHostSet: Sendable {
 
     /// Open a cardinality session owned by `tenant`.
     func openSession(tenant: String) throws(PSIError) -> String {
-        let id = try server.openSession()
-        sessionOwners.withLock { $0[id] = tenant }
-        return id
+        try sessionOwners.withLock { owners throws(PSIError) -> String in
+            guard owners.values.count(where: { $0 == tenant }) < Self.sessionsPerTenant else {
+                throw PSIError(.refused, "\(Self.sessionsPerTenant) cardinality sessions are open; finish one first")
+            }
+            let id = try server.openSession()
+            owners[id] = tenant
+            return id
+        }
     }
 
     /// Whether session `id` was opened by `tenant`.

@@ -6,7 +6,8 @@ import PavilionPrivacy
 /// A ``PSITransport`` over PavilionNet's HTTP client (`pavilion psi query`).
 /// The messages go under a base path: `/psi/v1` for `pavilion psi serve`
 /// (a `--server` URL without a path), or the URL's path, such as the host's
-/// `/v1/privacy/psi/{set}`; the server info is `GET` of the base path itself.
+/// `/v1/privacy/psi/{set}`. The server info is `GET /psi/v1/info` from
+/// `psi serve`, and `GET` of the base path itself from a host.
 /// With an API key every request carries `Authorization: Bearer`.
 /// Every failure becomes a ``PSIError``: `.transport` when the server cannot
 /// be reached or answers with an error status (its problem detail quoted),
@@ -19,6 +20,8 @@ struct PSIHTTPTransport: PSITransport {
     /// The API key, sent as `Authorization: Bearer`; `nil` for none.
     let key: String?
     static let timeout = Duration.seconds(300)
+    /// Where `pavilion psi serve` answers.
+    static let serveBase = "/psi/v1"
 
     init(group: EventLoopGroup, server: (endpoint: Endpoint, base: String), key: String? = nil) throws {
         // The largest answer: a cardinality session's digests (12 bytes per client element).
@@ -39,7 +42,7 @@ struct PSIHTTPTransport: PSITransport {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var path = parsed.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
-        return (Endpoint(scheme: scheme, host: bare, port: parsed.port), path.isEmpty ? "/psi/v1" : path)
+        return (Endpoint(scheme: scheme, host: bare, port: parsed.port), path.isEmpty ? serveBase : path)
     }
 
     private func send(_ method: String, _ suffix: String, body: [UInt8] = [], expect: Int = 200) async throws(PSIError) -> [UInt8] {
@@ -63,9 +66,9 @@ struct PSIHTTPTransport: PSITransport {
     }
 
     func info() async throws(PSIError) -> PSIServerInfo {
-        let body = try await send("GET", "")
+        let body = try await send("GET", base == Self.serveBase ? "/info" : "")
         do { return try JSONDecoder().decode(PSIServerInfo.self, from: Data(body)) } catch {
-            throw PSIError(.malformedMessage, "the server's \(base) is not PSI server info")
+            throw PSIError(.malformedMessage, "the server's info at \(base) is not PSI server info")
         }
     }
 

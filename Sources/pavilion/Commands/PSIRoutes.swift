@@ -7,7 +7,7 @@ import PavilionPrivacy
 ///
 /// | route | body in | body out |
 /// |---|---|---|
-/// | `GET /psi/v1/info` (or `GET /psi/v1`) | | JSON ``PSIServerInfo`` |
+/// | `GET /psi/v1/info` | | JSON ``PSIServerInfo`` |
 /// | `POST /psi/v1/evaluate` | blinded points | evaluated points |
 /// | `GET /psi/v1/set?offset=I&count=N` | | digests or points |
 /// | `POST /psi/v1/sessions` | | `{"session": ID}` |
@@ -19,10 +19,10 @@ import PavilionPrivacy
 enum PSIRoutes {
     static func handle(_ request: HTTPServerRequest, _ psi: PSIServer) -> HTTPServerResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard parts.count >= 2, parts[0] == "psi", parts[1] == "v1" else { return notFound(request.path) }
+        guard parts.count >= 3, parts[0] == "psi", parts[1] == "v1" else { return notFound(request.path) }
         do throws(PSIError) {
             switch (request.method, Array(parts.dropFirst(2))) {
-            case ("GET", ["info"]), ("GET", []):
+            case ("GET", ["info"]):
                 guard let body = try? JSONEncoder().encode(psi.info) else { return problem(PSIError(.cryptoFailure, "cannot encode the info")) }
                 return HTTPServerResponse(status: 200, headers: ["Content-Type": "application/json"], body: [UInt8](body))
             case ("POST", ["evaluate"]):
@@ -42,7 +42,7 @@ enum PSIRoutes {
                 return HTTPServerResponse(status: 204)
             case ("POST", let rest) where rest.count == 3 && rest[0] == "sessions" && rest[2] == "finish":
                 return binary(try psi.finishSession(rest[1]))
-            case (_, ["info"]), (_, []), (_, ["evaluate"]), (_, ["set"]), (_, ["sessions"]):
+            case (_, ["info"]), (_, ["evaluate"]), (_, ["set"]), (_, ["sessions"]):
                 return .problem(status: 405, code: "method_not_allowed", title: "Method not allowed",
                                 detail: "\(request.method) is not allowed on \(request.path)")
             default:

@@ -152,6 +152,16 @@ final class PSIAPITests: XCTestCase {
             XCTAssertEqual(finished.status, 200, finished.text)
             let again = try await host.send("POST", "/v1/privacy/psi/fraud-count/sessions/\(id)/finish", key: host.acmeKey)
             XCTAssertEqual(again.status, 400, again.text)
+            // One tenant's open sessions do not use up another's.
+            for _ in 0..<PSIHostSet.sessionsPerTenant {
+                let r = try await host.send("POST", "/v1/privacy/psi/fraud-count/sessions", key: host.acmeKey)
+                XCTAssertEqual(r.status, 201, r.text)
+            }
+            let full = try await host.send("POST", "/v1/privacy/psi/fraud-count/sessions", key: host.acmeKey)
+            XCTAssertEqual(full.status, 403, full.text)
+            XCTAssertEqual(full.json?["code"], "psi_refused")
+            let others = try await host.send("POST", "/v1/privacy/psi/fraud-count/sessions", key: host.otherKey)
+            XCTAssertEqual(others.status, 201, others.text)
         } catch {
             await host.stop()
             throw error
