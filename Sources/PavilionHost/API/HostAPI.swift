@@ -36,6 +36,12 @@ public final class HostAPI: Sendable {
         case analyticsVerifications = "GET /v1/analytics/verifications"
         case proofNonce = "POST /v1/privacy/proofs/nonce"
         case proofVerify = "POST /v1/privacy/proofs/verify"
+        case psiInfo = "GET /v1/privacy/psi/{set}"
+        case psiEvaluate = "POST /v1/privacy/psi/{set}/evaluate"
+        case psiPage = "GET /v1/privacy/psi/{set}/set"
+        case psiOpenSession = "POST /v1/privacy/psi/{set}/sessions"
+        case psiSessionPoints = "POST /v1/privacy/psi/{set}/sessions/{session}/points"
+        case psiSessionFinish = "POST /v1/privacy/psi/{set}/sessions/{session}/finish"
         case adminConnectivity = "GET /v1/admin/connectivity"
         case adminConnectivityEvents = "GET /v1/admin/connectivity/events"
         case getLineage = "GET /v1/verifications/{id}/lineage"
@@ -217,6 +223,8 @@ public final class HostAPI: Sendable {
         case .oprfPublicKey, .oprfEvaluate, .privacyTreeHead, .privacyReceipt, .privacyConsistency, .analyticsVerifications,
              .proofNonce, .proofVerify:
             return try await dispatchPrivacy(request, route: route, caller: caller)
+        case .psiInfo, .psiEvaluate, .psiPage, .psiOpenSession, .psiSessionPoints, .psiSessionFinish:
+            return try await dispatchPSI(request, route: route, caller: caller, requestID: requestID)
         case .adminConnectivity, .adminConnectivityEvents:
             return try adminConnectivity(route: route, query: request.query, caller: caller)
         case .getLineage:
@@ -249,7 +257,7 @@ public final class HostAPI: Sendable {
                !path.dropFirst("/v1/verifications/".count).contains("/") {
                 return .getVerification
             }
-            return privacyRoute(method: method, path: path) ?? .unknown
+            return privacyRoute(method: method, path: path) ?? psiRoute(method: method, path: path) ?? .unknown
         }
     }
 
@@ -263,7 +271,7 @@ public final class HostAPI: Sendable {
         default:
             if dataRoute(path) != nil { return ["GET"] }
             if path.hasPrefix("/v1/verifications/"), !path.dropFirst("/v1/verifications/".count).contains("/") { return ["GET"] }
-            return credentialAllowedMethods(path: path) ?? privacyAllowedMethods(path: path)
+            return credentialAllowedMethods(path: path) ?? privacyAllowedMethods(path: path) ?? psiAllowedMethods(path: path)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCore
 import PavilionPrivacy
+import PavilionStore
 
 /// The `privacy:` section of `pavilion.yaml` (see `docs/privacy.md`):
 ///
@@ -17,6 +18,9 @@ import PavilionPrivacy
 ///     acme: { epsilon: "1.0", reset_period_seconds: 86400 }
 ///   default_budget: { rho: "0.5", reset_period_seconds: 86400 }
 ///   oprf: { max_batch: 100, elements_per_minute: 6000 }
+///   psi: { elements_per_minute: 1000000 }
+///   psi_sets:                         # sets relying parties may intersect with (PSI, docs/psi.md)
+///     fraud-list: { file: fraud.txt, cardinality_only: false, tenants: [acme] }
 /// ```
 public struct PrivacyConfiguration: Sendable, Hashable {
     /// The probing limit on yes/no answers.
@@ -47,6 +51,24 @@ public struct PrivacyConfiguration: Sendable, Hashable {
         }
     }
 
+    /// One entry of `psi_sets`: a data provider's published set served to
+    /// the listed tenants under `/v1/privacy/psi/{name}`.
+    public struct PSISet: Sendable, Hashable {
+        /// `file`: the set, one UTF-8 element per line.
+        public var file: String
+        /// `cardinality_only`: relying parties learn only `|X ∩ Y|`.
+        public var cardinalityOnly: Bool
+        /// `tenants`: the tenants allowed to query the set.
+        public var tenants: [String]
+
+        /// - Parameters: the fields above.
+        public init(file: String, cardinalityOnly: Bool = false, tenants: [String]) {
+            self.file = file
+            self.cardinalityOnly = cardinalityOnly
+            self.tenants = tenants
+        }
+    }
+
     /// `secret_file`: 32 random bytes from which the probing digest key,
     /// the OPRF key-sealing key and the log signing key are derived.
     public var secretFile: String?
@@ -64,6 +86,10 @@ public struct PrivacyConfiguration: Sendable, Hashable {
     public var oprfMaxBatch: Int
     /// `oprf.elements_per_minute`: elements a tenant may have evaluated per minute.
     public var oprfElementsPerMinute: Int
+    /// `psi.elements_per_minute`: PSI elements a tenant may have evaluated per minute, over all sets.
+    public var psiElementsPerMinute: Int = 1_000_000
+    /// `psi_sets`: name → the set served for PSI.
+    public var psiSets: [String: PSISet] = [:]
 
     /// - Parameters: the fields above.
     public init(secretFile: String? = nil, probing: Probing? = nil, budgets: [String: BudgetPolicy] = [:],
@@ -79,7 +105,8 @@ public struct PrivacyConfiguration: Sendable, Hashable {
     /// Read the `privacy:` mapping of `root`.
     static func parse(_ reader: inout ConfigReader, root: [String: JSONValue]?, path: (String) -> String) -> PrivacyConfiguration? {
         guard let section = reader.mapping("privacy", in: root,
-                                           allowed: ["secret_file", "log_key", "probing", "budgets", "default_budget", "oprf"]) else {
+                                           allowed: ["secret_file", "log_key", "probing", "budgets", "default_budget", "oprf",
+                                                    "psi", "psi_sets"]) else {
             return nil
         }
         var config = PrivacyConfiguration()
@@ -130,7 +157,44 @@ public struct PrivacyConfiguration: Sendable, Hashable {
                 config.oprfElementsPerMinute = v
             }
         }
+        if let o = reader.mapping("privacy.psi", in: section, allowed: ["elements_per_minute"]),
+           let v = reader.integer("privacy.psi.elements_per_minute", in: o, key: "elements_per_minute", range: 1...100_000_000) {
+            config.psiElementsPerMinute = v
+        }
+        config.psiSets = psiSets(&reader, in: section, path: path)
         return config
+    }
+
+    /// `psi_sets: {NAME: {file, cardinality_only, tenants}}`.
+    private static func psiSets(_ reader: inout ConfigReader, in section: [String: JSONValue],
+                                path: (String) -> String) -> [String: PSISet] {
+        guard let sets = reader.mapping("privacy.psi_sets", in: section, allowed: nil) else { return [:] }
+        var out: [String: PSISet] = [:]
+        for (name, _) in sets.sorted(by: { $0.key < $1.key }) {
+            let key = "privacy.psi_sets.\(name)"
+            guard Tokens.isToken(name) else {
+                reader.error(key, "the PSI set name '\(Tokens.printable(name))' must be a token ([A-Za-z0-9][A-Za-z0-9._:+-]*: it is part of the URL)")
+                continue
+            }
+            guard let m = reader.mapping(key, in: sets, allowed: ["file", "cardinality_only", "tenants"]) else { continue }
+            let file = reader.string("\(key).file", in: m, key: "file", required: true)
+            var cardinalityOnly = false
+            if let node = m["cardinality_only"] {
+                guard case .bool(let flag) = node else {
+                    reader.error("\(key).cardinality_only", "\(key).cardinality_only must be true or false")
+                    continue
+                }
+                cardinalityOnly = flag
+            }
+            guard let list = m["tenants"]?.arrayValue, !list.isEmpty,
+                  case let tenants = list.compactMap(\.stringValue), tenants.count == list.count,
+                  tenants.allSatisfy({ (try? TenantID($0)) != nil }) else {
+                reader.error("\(key).tenants", "\(key).tenants must be a non-empty list of tenant ids")
+                continue
+            }
+            if let file { out[name] = PSISet(file: path(file), cardinalityOnly: cardinalityOnly, tenants: tenants) }
+        }
+        return out
     }
 
     /// `{epsilon: "1.0" | rho: "0.5", reset_period_seconds: N}`.

@@ -7,8 +7,9 @@ import Synchronization
 
 /// The host's privacy engine: the differential-privacy accountant and the
 /// probing guard over the store-backed ledger, the receipt transparency
-/// log, OPRF keys with a per-tenant rate limit, and the nonces that bind
-/// zero-knowledge presentations. Built once per ``HostService``.
+/// log, OPRF keys with a per-tenant rate limit, the PSI sets of
+/// `privacy.psi_sets` (preprocessed at start) with their own per-tenant rate
+/// limit, and the nonces that bind zero-knowledge presentations. Built once per ``HostService``.
 public final class PrivacyEngine: Sendable {
     /// The dataset name analytics releases are charged to.
     public static let analyticsDataset = "analytics"
@@ -24,7 +25,12 @@ public final class PrivacyEngine: Sendable {
     /// Guards of tenants with their own probing policy.
     let tenantProbing: [String: ProbingGuard]
     let configuration: PrivacyConfiguration
+    /// The PSI sets by name.
+    let psiSets: [String: PSIHostSet]
+    /// The most points per PSI request: what fits in `limits.max_body_bytes`, at most ``PSIProtocol/maxBatch``.
+    let psiMaxBatch: Int
     private let oprfWindows = Mutex<[String: (window: Int64, used: Int)]>([:])
+    private let psiWindows = Mutex<[String: (window: Int64, used: Int)]>([:])
     let presentationNonces = Mutex<[String: (tenant: String, expires: Date)]>([:])
     let now: @Sendable () -> Date
 
@@ -34,13 +40,20 @@ public final class PrivacyEngine: Sendable {
     ///   - dataDirectory: where the privacy secret lives by default.
     ///   - store: the store.
     ///   - logSigner: the receipt log's key when `privacy.log_key` names one; else derived from the privacy secret.
+    ///   - maxBodyBytes: the API's request body limit, which bounds the points per PSI request.
     ///   - now: the clock.
     /// - Throws: ``HostServiceError`` `.configuration`.
     public init(configuration: PrivacyConfiguration?, dataDirectory: String, store: any Store, logSigner: (any LogSigner)? = nil,
-                now: @escaping @Sendable () -> Date = { Date() }) throws(HostServiceError) {
+                maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() }) throws(HostServiceError) {
         let config = configuration ?? PrivacyConfiguration()
         self.configuration = config
         self.now = now
+        var sets: [String: PSIHostSet] = [:]
+        for (name, set) in config.psiSets.sorted(by: { $0.key < $1.key }) {
+            sets[name] = try PSIHostSet(name: name, configuration: set, dataDirectory: dataDirectory)
+        }
+        psiSets = sets
+        psiMaxBatch = max(1, min(PSIProtocol.maxBatch, maxBodyBytes / PSIProtocol.pointLength))
         let secret = try PrivacySecret.loadOrCreate(configured: config.secretFile, dataDirectory: dataDirectory)
         let signer: any LogSigner
         if let logSigner { signer = logSigner } else { signer = try secret.logSigner() }
@@ -128,10 +141,23 @@ public final class PrivacyEngine: Sendable {
     /// Count `elements` OPRF evaluations against `tenant`'s per-minute limit.
     /// - Throws: ``APIProblem`` `rate_limited` (429 with `retry_after`).
     func chargeOPRF(tenant: String, elements: Int) throws(APIProblem) {
-        let limit = configuration.oprfElementsPerMinute
-        let milliseconds = Int64((now().timeIntervalSince1970 * 1000).rounded(.down))
+        try Self.chargeWindow(oprfWindows, limit: configuration.oprfElementsPerMinute, tenant: tenant, elements: elements,
+                              what: "OPRF elements", now: now())
+    }
+
+    /// Count `elements` PSI evaluations (any set) against `tenant`'s `privacy.psi.elements_per_minute`.
+    /// - Throws: ``APIProblem`` `rate_limited` (429 with `retry_after`).
+    func chargePSI(tenant: String, elements: Int) throws(APIProblem) {
+        try Self.chargeWindow(psiWindows, limit: configuration.psiElementsPerMinute, tenant: tenant, elements: elements,
+                              what: "PSI elements", now: now())
+    }
+
+    /// A fixed one-minute window per tenant.
+    private static func chargeWindow(_ windows: borrowing Mutex<[String: (window: Int64, used: Int)]>, limit: Int, tenant: String,
+                                     elements: Int, what: String, now: Date) throws(APIProblem) {
+        let milliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
         let window = milliseconds / 60_000
-        let allowed = oprfWindows.withLock { windows -> Bool in
+        let allowed = windows.withLock { windows -> Bool in
             var entry = windows[tenant] ?? (window, 0)
             if entry.window != window { entry = (window, 0) }
             guard entry.used + elements <= limit else { return false }
@@ -142,7 +168,7 @@ public final class PrivacyEngine: Sendable {
         guard allowed else {
             let retry = max(1, ((window + 1) * 60_000 - milliseconds + 999) / 1000)
             throw APIProblem(429, "rate_limited",
-                             "tenant \(tenant) may have \(limit) OPRF elements evaluated per minute; retry in \(retry) s",
+                             "tenant \(tenant) may have \(limit) \(what) evaluated per minute; retry in \(retry) s",
                              extensions: ["retry_after": .int(retry), "limit": .int(Int64(limit))])
         }
     }

@@ -129,7 +129,7 @@ public final class HostService: Sendable {
                 return try HSMLogSigner(signer: signer)
             }
             privacy = try PrivacyEngine(configuration: configuration.privacy, dataDirectory: configuration.dataDirectory, store: store,
-                                        logSigner: logSigner)
+                                        logSigner: logSigner, maxBodyBytes: configuration.limits.maxBodyBytes)
         } catch {
             client.shutdown()
             group.shutdown()

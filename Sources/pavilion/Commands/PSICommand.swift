@@ -11,12 +11,14 @@ import PavilionPrivacy
 /// the set file and key are unchanged), prints one JSON line
 /// `{"psi":"serve","url":…,"mode":…,"set_size":N}` and serves until SIGTERM
 /// or SIGINT. `query` prints `{"intersection":[…]}` (the client's elements
-/// that are in the server's set, in file order) or `{"cardinality":N}`.
+/// that are in the server's set, in file order) or `{"cardinality":N}`;
+/// against a host's set, `--server` is `https://HOST/v1/privacy/psi/SET`
+/// and `--key` the tenant's API key (or `PAVILION_API_KEY`).
 /// Exit status 0 on success, 1 for a bad set file or a failed exchange, 2 usage.
 enum PSICommand {
     static let usage = """
         psi serve --set FILE [--host IP] [--port N] [--cardinality] [--cache DIR] [--max-evaluations N]
-               psi query --server URL --set FILE [--cardinality]
+               psi query --server URL --set FILE [--cardinality] [--key pvk_…]
         """
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -73,16 +75,20 @@ enum PSICommand {
     // MARK: query
 
     static func query(_ words: [String]) throws -> Int32 {
-        let args = try Arguments(words, flags: ["cardinality"], options: ["server", "set"])
+        let args = try Arguments(words, flags: ["cardinality"], options: ["server", "set", "key"])
         guard args.positional.isEmpty else { throw UsageError("psi query takes no positional arguments") }
         guard let url = args.option("server") else { throw UsageError("psi query needs --server URL") }
         guard let setPath = args.option("set") else { throw UsageError("psi query needs --set FILE") }
-        let endpoint = try PSIHTTPTransport.endpoint(url)
+        let server = try PSIHTTPTransport.server(url)
+        let key = args.option("key") ?? ProcessInfo.processInfo.environment["PAVILION_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let key, key.isEmpty || !key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) {
+            throw UsageError("--key must be an API key such as pvk_…")
+        }
         let elements = try PSISetReader(path: setPath).readAll()
         let cardinality = args.flag("cardinality")
         let group = try EventLoopGroup(threads: 1)
         defer { group.shutdown() }
-        let transport = try PSIHTTPTransport(group: group, endpoint: endpoint)
+        let transport = try PSIHTTPTransport(group: group, server: server, key: key)
         let result: JSONValue = try Blocking.run {
             if cardinality {
                 let count = try await PSIClient.cardinality(elements: elements, transport: transport)

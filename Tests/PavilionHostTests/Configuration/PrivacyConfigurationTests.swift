@@ -84,4 +84,47 @@ final class PrivacyConfigurationTests: XCTestCase {
         XCTAssertTrue(text.contains("privacy.log_key names a key of the credentials: key source"), text)
         XCTAssertTrue(found.allSatisfy { $0.hasPrefix("/etc/pavilion/pavilion.yaml:") }, text)
     }
+
+    func testPSISetsAreRead() throws {
+        let config = try parse("""
+            privacy:
+              psi: { elements_per_minute: 5000 }
+              psi_sets:
+                fraud-list: { file: sets/fraud.txt, tenants: [acme, shop] }
+                fraud-count: { file: /srv/fraud.txt, cardinality_only: true, tenants: [acme] }
+            """)
+        let privacy = try XCTUnwrap(config.privacy)
+        XCTAssertEqual(privacy.psiElementsPerMinute, 5000)
+        XCTAssertEqual(privacy.psiSets, [
+            "fraud-list": .init(file: "/etc/pavilion/sets/fraud.txt", cardinalityOnly: false, tenants: ["acme", "shop"]),
+            "fraud-count": .init(file: "/srv/fraud.txt", cardinalityOnly: true, tenants: ["acme"]),
+        ])
+        XCTAssertEqual(try parse("privacy: { secret_file: k }").privacy?.psiElementsPerMinute, 1_000_000)
+    }
+
+    func testBadPSISetsAreReportedWithTheirKeyPaths() {
+        let found = problems("""
+            privacy:
+              psi: { elements_per_minute: 0, burst: 1 }
+              psi_sets:
+                no-file: { tenants: [acme] }
+                no-tenants: { file: a.txt }
+                empty-tenants: { file: a.txt, tenants: [] }
+                bad-tenant: { file: a.txt, tenants: ["not a tenant"] }
+                bad-flag: { file: a.txt, cardinality_only: "yes", tenants: [acme] }
+                extra: { file: a.txt, tenants: [acme], mode: x }
+                "bad/name": { file: a.txt, tenants: [acme] }
+            """)
+        let text = found.joined(separator: "\n")
+        XCTAssertTrue(text.contains("'privacy.psi.elements_per_minute' must be in 1..."), text)
+        XCTAssertTrue(text.contains("unknown key 'burst' in 'privacy.psi'"), text)
+        XCTAssertTrue(text.contains("missing key 'file'"), text)
+        XCTAssertTrue(text.contains("privacy.psi_sets.no-tenants.tenants must be a non-empty list of tenant ids"), text)
+        XCTAssertTrue(text.contains("privacy.psi_sets.empty-tenants.tenants must be a non-empty list"), text)
+        XCTAssertTrue(text.contains("privacy.psi_sets.bad-tenant.tenants must be a non-empty list"), text)
+        XCTAssertTrue(text.contains("privacy.psi_sets.bad-flag.cardinality_only must be true or false"), text)
+        XCTAssertTrue(text.contains("unknown key 'mode' in 'privacy.psi_sets.extra'"), text)
+        XCTAssertTrue(text.contains("the PSI set name 'bad/name' must be a token"), text)
+        XCTAssertTrue(found.allSatisfy { $0.hasPrefix("/etc/pavilion/pavilion.yaml:") }, text)
+    }
 }
