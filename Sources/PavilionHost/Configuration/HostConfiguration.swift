@@ -89,6 +89,9 @@ public struct HostConfiguration: Sendable, Hashable {
     public var eventLoops: Int?
     /// `privacy`: probing limit, DP budgets, OPRF limits, the secret file; `nil` for the defaults.
     public var privacy: PrivacyConfiguration?
+    /// `connectivity.client_certificates`: tenant → connector → the client
+    /// certificate that tenant presents to that connector's data provider.
+    public var clientCertificates: [String: [String: TenantClientCertificate]] = [:]
 
     /// - Parameters: the fields above; defaults for the optional ones.
     public init(file: String, listen: Listen, tls: TLS?, dataDirectory: String, connectorsDirectory: String,
@@ -136,7 +139,7 @@ public struct HostConfiguration: Sendable, Hashable {
         }
         let root = reader.mapping("", allowed: ["listen", "tls", "data_dir", "connectors_dir", "region", "limits",
                                                 "secrets_file", "endpoint_overrides", "dp_ca_file", "log_level", "credentials",
-                                                "event_loops", "privacy"])
+                                                "event_loops", "privacy", "connectivity"])
 
         var listen = Listen(host: "127.0.0.1", port: 8443)
         if let l = reader.mapping("listen", in: root, required: true, allowed: ["host", "port"]) {
@@ -222,6 +225,7 @@ public struct HostConfiguration: Sendable, Hashable {
         let credentials = CredentialsConfiguration.parse(&reader, root: root, path: path)
         let eventLoops = reader.integer("event_loops", in: root, key: "event_loops", range: 1...256)
         let privacy = PrivacyConfiguration.parse(&reader, root: root, path: path)
+        let clientCertificates = TenantClientCertificate.parse(&reader, root: root, path: path)
 
         guard reader.problems.isEmpty else { throw HostConfigurationError(diagnostics: reader.problems) }
         var configuration = HostConfiguration(file: document.file, listen: listen, tls: tls, dataDirectory: dataDir,
@@ -230,6 +234,7 @@ public struct HostConfiguration: Sendable, Hashable {
                                               logLevel: logLevel, eventLoops: eventLoops)
         configuration.credentials = credentials
         configuration.privacy = privacy
+        configuration.clientCertificates = clientCertificates
         return configuration
     }
 }

@@ -3,6 +3,7 @@ import PavilionCrypto
 import PavilionManifest
 import PavilionNet
 import PavilionPlugins
+import PavilionStore
 import Synchronization
 
 /// The host's transport to data providers (docs/connectivity.md): per
@@ -21,7 +22,15 @@ public final class ConnectivityTransport: ExchangeTransport {
     public let tracker: ConnectionTracker
     private let direct: HTTPExchangeTransport
     private let metrics: Metrics?
-    private let connectors = Mutex<[String: ConnectorConnectivity]>([:])
+    private let connectors = Mutex<[StateKey: ConnectorConnectivity]>([:])
+    private let tenantCertificates = Mutex<[String: [String: TenantClientCertificate]]>([:])
+
+    /// Whose state: a connector's shared one, or a tenant's own when that
+    /// tenant presents its own client certificate to the connector.
+    private struct StateKey: Hashable {
+        var connector: String
+        var tenant: String?
+    }
     private let group: EventLoopGroup?
     private let baseConfiguration: HTTPClientConfiguration?
     private let tlsClients = Mutex<[ConnectorTLS: Result<HTTPClient, TransportError>]>([:])
@@ -34,12 +43,13 @@ public final class ConnectivityTransport: ExchangeTransport {
         var certificate: String?
         var key: String?
 
-        init(_ c: Manifest.Connection) {
+        /// The manifest's settings, with `tenant`'s client certificate (if any) replacing the manifest's.
+        init(_ c: Manifest.Connection, tenant: TenantClientCertificate? = nil) {
             caFile = c.tlsCAFile
             pins = c.tlsSPKIPins.sorted()
             minimum = c.tlsMinVersion == "1.3" ? .tls13 : .tls12
-            certificate = c.tlsClientCertificate
-            key = c.tlsClientKey
+            certificate = tenant?.certificate ?? c.tlsClientCertificate
+            key = tenant?.privateKey ?? c.tlsClientKey
         }
 
         var isDefault: Bool { caFile == nil && pins.isEmpty && minimum == .tls12 && certificate == nil }
@@ -70,37 +80,62 @@ public final class ConnectivityTransport: ExchangeTransport {
 
     // MARK: Connector state
 
+    /// Set the client certificates tenants present to data providers
+    /// (`connectivity.client_certificates`). Per-tenant states made with the
+    /// previous set are dropped, so the next verification builds new ones.
+    /// - Parameter certificates: tenant → connector → files.
+    public func setClientCertificates(_ certificates: [String: [String: TenantClientCertificate]]) {
+        let changed = tenantCertificates.withLock { current -> Bool in
+            defer { current = certificates }
+            return current != certificates
+        }
+        if changed { connectors.withLock { all in all = all.filter { $0.key.tenant == nil } } }
+    }
+
     /// The shared state of `manifest`'s connector, rebuilt when its regions,
-    /// endpoints or connection settings changed (a reload).
+    /// endpoints or connection settings changed (a reload). When `tenant`
+    /// has its own client certificate for the connector, the tenant's own
+    /// state instead: its own client (pools) and breakers, so connections
+    /// made with one tenant's identity never carry another tenant's requests.
     /// - Parameters:
     ///   - manifest: the connector's manifest.
     ///   - overrides: region → base URL replacing the manifest's endpoints.
+    ///   - tenant: the verification's tenant; `nil` for the shared state.
     /// - Returns: the state.
-    public func connectivity(for manifest: Manifest, overrides: [String: EndpointURL] = [:]) -> ConnectorConnectivity {
+    public func connectivity(for manifest: Manifest, overrides: [String: EndpointURL] = [:],
+                             tenant: TenantID? = nil) -> ConnectorConnectivity {
+        let certificate = tenant.flatMap { t in tenantCertificates.withLock { $0[t.rawValue]?[manifest.name] } }
+        let stateKey = StateKey(connector: manifest.name, tenant: certificate == nil ? nil : tenant?.rawValue)
         let key = ConnectorConnectivity.Key(connection: manifest.connection, health: manifest.health, regions: manifest.regions,
                                             overrides: overrides)
-        if let existing = connectors.withLock({ $0[manifest.name] }), existing.key == key { return existing }
-        let fresh = ConnectorConnectivity(manifest: manifest, overrides: overrides, client: client(for: manifest),
+        if let existing = connectors.withLock({ $0[stateKey] }), existing.key == key { return existing }
+        let fresh = ConnectorConnectivity(manifest: manifest, overrides: overrides,
+                                          client: client(for: manifest, certificate: certificate, tenant: stateKey.tenant),
                                           events: events, metrics: metrics)
         let (chosen, created) = connectors.withLock { all -> (ConnectorConnectivity, Bool) in
-            if let existing = all[manifest.name], existing.key == key { return (existing, false) }
-            all[manifest.name] = fresh
+            if let existing = all[stateKey], existing.key == key { return (existing, false) }
+            all[stateKey] = fresh
             return (fresh, true)
         }
         if created { configurePools(chosen) }
         return chosen
     }
 
-    /// The states of every connector used so far, by name.
+    /// The shared states of every connector used so far, by name (per-tenant
+    /// states are in ``snapshot`` only).
     public var connectorStates: [ConnectorConnectivity] {
-        connectors.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+        connectors.withLock { all in all.filter { $0.key.tenant == nil }.map(\.value) }.sorted { $0.name < $1.name }
     }
 
     /// The client for `manifest`'s connector: the shared one, or a dedicated
-    /// one (made once per distinct TLS setting) when the manifest sets its own.
-    private func client(for manifest: Manifest) -> Result<HTTPClient, TransportError> {
-        let tls = ConnectorTLS(manifest.connection)
+    /// one (made once per distinct TLS setting) when the manifest sets its
+    /// own or the tenant presents its own certificate.
+    private func client(for manifest: Manifest, certificate: TenantClientCertificate?,
+                        tenant: String?) -> Result<HTTPClient, TransportError> {
+        let tls = ConnectorTLS(manifest.connection, tenant: certificate)
         guard !tls.isDefault else { return .success(client) }
+        let whose = tenant.map { "tenant '\($0)' client certificate for connector '\(manifest.name)'" }
+            ?? "connector '\(manifest.name)' TLS settings"
         return tlsClients.withLock { clients in
             if let existing = clients[tls] { return existing }
             let made: Result<HTTPClient, TransportError>
@@ -113,11 +148,10 @@ public final class ConnectivityTransport: ExchangeTransport {
                 configuration.spkiPins = Set(tls.pins)
                 configuration.connectionEvents = tracker.observer
                 do { made = .success(try HTTPClient(group: group, configuration: configuration)) } catch {
-                    made = .failure(TransportError(.badResponse, "connector '\(manifest.name)' TLS settings: \(error)",
-                                                   requestMayHaveBeenSent: false))
+                    made = .failure(TransportError(.badResponse, "\(whose): \(error)", requestMayHaveBeenSent: false))
                 }
             } else {
-                made = .failure(TransportError(.badResponse, "connector '\(manifest.name)' sets its own TLS but this transport cannot make clients",
+                made = .failure(TransportError(.badResponse, "\(whose) need a dedicated client but this transport cannot make clients",
                                                requestMayHaveBeenSent: false))
             }
             clients[tls] = made
@@ -153,8 +187,8 @@ public final class ConnectivityTransport: ExchangeTransport {
     // MARK: ExchangeTransport
 
     public func routingSession(for manifest: Manifest, allowed: [Manifest.Region], jurisdiction: ResidencyZone,
-                               overrides: [String: EndpointURL]) -> RoutingSession? {
-        RoutingSession(connectivity: connectivity(for: manifest, overrides: overrides), allowed: allowed.map(\.name),
+                               overrides: [String: EndpointURL], tenant: TenantID?) -> RoutingSession? {
+        RoutingSession(connectivity: connectivity(for: manifest, overrides: overrides, tenant: tenant), allowed: allowed.map(\.name),
                        jurisdiction: jurisdiction)
     }
 
@@ -373,7 +407,7 @@ public final class ConnectivityTransport: ExchangeTransport {
                 }
                 // Forget connectors that stopped serving (removed or failed on reload).
                 let names = Set(serving.map(\.name))
-                self.connectors.withLock { all in all = all.filter { names.contains($0.key) } }
+                self.connectors.withLock { all in all = all.filter { names.contains($0.key.connector) } }
                 for c in serving {
                     guard let health = c.settings.health, let instance = catalog.connector(named: c.name),
                           instance.plugin.hasHealthProbe, case .success(let client) = c.client else { continue }
@@ -483,10 +517,12 @@ public final class ConnectivityTransport: ExchangeTransport {
     /// The state of every connector in use, as `GET /v1/admin/connectivity` answers it:
     /// connectors → regions → endpoints.
     public var snapshot: JSONValue {
-        .object(["connectors": .array(connectorStates.map(connectorJSON))])
+        let states = connectors.withLock { all in all.map { ($0.key.tenant, $0.value) } }
+            .sorted { ($0.1.name, $0.0 ?? "") < ($1.1.name, $1.0 ?? "") }
+        return .object(["connectors": .array(states.map { connectorJSON($0.1, tenant: $0.0) })])
     }
 
-    private func connectorJSON(_ c: ConnectorConnectivity) -> JSONValue {
+    private func connectorJSON(_ c: ConnectorConnectivity, tenant: String?) -> JSONValue {
         let states = c.endpointStates()
         let latency = c.regionLatencyMs
         let totals = c.totals
@@ -499,11 +535,14 @@ public final class ConnectivityTransport: ExchangeTransport {
                                     "priority": .int(Int64(region.priority)), "latency_ms": latencyValue,
                                     "endpoints": .array(endpoints)]))
         }
-        return .object([
+        var members: [String: JSONValue] = [
             "name": .string(c.name), "load_balancing": .string(c.settings.selector.strategy.rawValue),
             "retries": .int(Int64(totals.retries)), "failovers": .int(Int64(totals.failovers)),
             "exhausted": .int(Int64(totals.exhausted)), "regions": .array(regions),
-        ])
+        ]
+        // A tenant's own state (its client certificate): its own pools and breakers.
+        if let tenant { members["tenant"] = .string(tenant) }
+        return .object(members)
     }
 
     private func endpointJSON(_ e: ConnectorConnectivity.EndpointState, region: ConnectorConnectivity.Region,

@@ -137,6 +137,7 @@ public final class HostService: Sendable {
         }
         let transport = ConnectivityTransport(client: client, events: connectivityEvents, tracker: tracker, metrics: metrics,
                                               group: group, configuration: clientConfiguration)
+        transport.setClientCertificates(configuration.clientCertificates)
         let pipeline = VerificationPipeline(store: store, connectors: registry, transport: transport,
                                             metrics: metrics, logger: logger, settings: settings(from: configuration),
                                             credentials: issuer, privacy: privacy, dataStages: dataStages, dataKeys: dataKeys)
@@ -223,6 +224,7 @@ public final class HostService: Sendable {
         }
         secrets.replace(with: table)
         pipeline.update(Self.settings(from: new))
+        api.connectivity?.setClientCertificates(new.clientCertificates)
         if let keys = api.credentials?.registry {
             do { try await keys.refresh() } catch {
                 logger.warn("cannot reload the signing key registry", ["error": .string("\(error)")])

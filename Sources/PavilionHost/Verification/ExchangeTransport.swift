@@ -1,6 +1,7 @@
 import PavilionCore
 import PavilionManifest
 import PavilionPlugins
+import PavilionStore
 
 /// Everything the transport needs to carry one connector request.
 public struct TransportContext: Sendable {
@@ -96,13 +97,21 @@ public protocol ExchangeTransport: Sendable {
     ///   - allowed: the regions residency allows, in policy order.
     ///   - jurisdiction: the subject's residency zone (named when every region fails).
     ///   - overrides: region → base URL replacing the manifest's endpoints.
+    ///   - tenant: the verification's tenant (its client certificate for the
+    ///     connector, if configured, is used); `nil` for none.
     /// - Returns: the session, or `nil`.
     func routingSession(for manifest: Manifest, allowed: [Manifest.Region], jurisdiction: ResidencyZone,
-                        overrides: [String: EndpointURL]) -> RoutingSession?
+                        overrides: [String: EndpointURL], tenant: TenantID?) -> RoutingSession?
 }
 
 extension ExchangeTransport {
     /// No routing: every request goes to `TransportContext.baseURL`.
     public func routingSession(for manifest: Manifest, allowed: [Manifest.Region], jurisdiction: ResidencyZone,
-                               overrides: [String: EndpointURL]) -> RoutingSession? { nil }
+                               overrides: [String: EndpointURL], tenant: TenantID?) -> RoutingSession? { nil }
+
+    /// A routing session without a tenant (no per-tenant client certificate).
+    public func routingSession(for manifest: Manifest, allowed: [Manifest.Region], jurisdiction: ResidencyZone,
+                               overrides: [String: EndpointURL]) -> RoutingSession? {
+        routingSession(for: manifest, allowed: allowed, jurisdiction: jurisdiction, overrides: overrides, tenant: nil)
+    }
 }

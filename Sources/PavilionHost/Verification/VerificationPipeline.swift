@@ -347,7 +347,7 @@ public final class VerificationPipeline: Sendable {
         let manifest = instance.plugin.manifest
         // Failover across the allowed regions, breakers, retries: the transport's routing (docs/connectivity.md).
         let routing = transport.routingSession(for: manifest, allowed: allowed, jurisdiction: request.jurisdiction,
-                                               overrides: overrides[manifest.name] ?? [:])
+                                               overrides: overrides[manifest.name] ?? [:], tenant: tenant)
         guard let baseURL = overrides[manifest.name]?[region.name] ?? region.endpoints.first.flatMap(EndpointURL.init) else {
             throw APIProblem(503, "connector_unavailable", "connector '\(manifest.name)' has no usable endpoint for region '\(region.name)'")
         }

@@ -88,7 +88,7 @@ final class HostConfigurationTests: XCTestCase {
             "/etc/pavilion/pavilion.yaml:2:9: error: listen.host must be an IP literal (e.g. 127.0.0.1 or ::), not \"localhost\"",
             "/etc/pavilion/pavilion.yaml:3:9: error: 'listen.port' must be in 0...65535, not 70000",
             "/etc/pavilion/pavilion.yaml:5:11: error: 'data_dir' must be a non-empty string, not integer",
-            "/etc/pavilion/pavilion.yaml:6:16: error: unknown key 'conectors_dir' (expected one of: connectors_dir, credentials, data_dir, dp_ca_file, endpoint_overrides, event_loops, limits, listen, log_level, privacy, region, secrets_file, tls)",
+            "/etc/pavilion/pavilion.yaml:6:16: error: unknown key 'conectors_dir' (expected one of: connectivity, connectors_dir, credentials, data_dir, dp_ca_file, endpoint_overrides, event_loops, limits, listen, log_level, privacy, region, secrets_file, tls)",
             "/etc/pavilion/pavilion.yaml:8:18: error: unknown key 'max_body_byte' in 'limits' (expected one of: header_timeout_ms, idle_timeout_ms, max_body_bytes, max_header_bytes, request_timeout_ms)",
             "/etc/pavilion/pavilion.yaml:9:12: error: log_level must be one of debug, info, warn, error; not \"loud\"",
             "/etc/pavilion/pavilion.yaml:11:18: error: \"ftp://x\" is not a base URL (http(s)://host[:port][/path])",
