@@ -143,7 +143,8 @@ final class HostHarness {
     /// Tenants `acme` and `other`, both with echo enabled.
     init(tls certificates: TestCertificates? = nil, limits: HostConfiguration.Limits = HostHarness.defaultLimits,
          overrides: ((Int) -> [String: [String: EndpointURL]])? = nil,
-         credentials: CredentialsConfiguration? = nil, privacy: PrivacyConfiguration? = nil) async throws {
+         credentials: CredentialsConfiguration? = nil, privacy: PrivacyConfiguration? = nil,
+         configure: ((inout HostConfiguration) -> Void)? = nil) async throws {
         root = try TestEnvironment.makeTemporaryDirectory("pavilion-host")
         let connectors = root.appendingPathComponent("connectors.d")
         try HostHarness.installConnector("echo", into: connectors)
@@ -168,6 +169,7 @@ final class HostHarness {
         config.endpointOverrides = overrides?(dpPort) ?? ["echo": ["local": local]]
         config.credentials = credentials
         config.privacy = privacy
+        configure?(&config)
         service = try HostService.start(configuration: config, store: store, logger: Logger(level: .debug, sink: logs), threads: 1)
         clientGroup = try EventLoopGroup(threads: 1)
         let tls = TLSConfiguration.client(trustRoots: certificates.map { .caFile($0.caFile) } ?? .system)
