@@ -47,7 +47,8 @@ enum LiveConnectivity {
         }
         let json = try JSONParser().parse(String(decoding: response.body, as: UTF8.self))
         var states: [String: JSONValue] = [:]
-        for connector in json["connectors"]?.arrayValue ?? [] {
+        // A tenant's own state (its client certificate) is not the connector's; list the shared one.
+        for connector in json["connectors"]?.arrayValue ?? [] where connector["tenant"] == nil {
             let name = connector["name"]?.stringValue ?? ""
             for region in connector["regions"]?.arrayValue ?? [] {
                 for endpoint in region["endpoints"]?.arrayValue ?? [] {

@@ -172,13 +172,7 @@ final class ConnectivityTransportTLSTests: XCTestCase {
         let transport = ConnectivityTransport(client: shared, events: events, tracker: tracker, group: group, configuration: base)
 
         func send(_ configure: (inout Manifest.Connection) -> Void, name: String) async -> Result<HTTPResponse, TransportError> {
-            var m = Manifest(file: "t.yaml", metadata: .init(name: name, provider: "p", version: "1.0.0"),
-                             library: .init(path: "l.so", declaredPath: "l.so", sha256: String(repeating: "0", count: 64), abi: 1),
-                             formats: .init(input: ["json"], output: ["json"], credentials: []),
-                             claims: [.init(name: "echo", type: "boolean", dataCategories: [])],
-                             regions: [.init(name: "a", residency: .eu, priority: 1, endpoints: [dp.url])],
-                             compliance: .init(jurisdictions: [], dataCategories: [], lawfulBases: ["consent"], purposes: ["testing"],
-                                               retention: "P1D"))
+            var m = MutualTLSDP.manifest(name: name, url: dp.url)
             configure(&m.connection)
             let session = transport.routingSession(for: m, allowed: m.regions, jurisdiction: .eu, overrides: [:])!
             let context = TransportContext(connector: name, region: m.regions[0], baseURL: EndpointURL(dp.url)!,
@@ -209,129 +203,70 @@ final class ConnectivityTransportTLSTests: XCTestCase {
 }
 
 extension ConnectivityTransportTLSTests {
-    func testAConnectorsClientCertificateIsPresentedToTheDP() async throws {
-        let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-conn-mtls")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        let ca = try CertificateAuthority.generate(commonName: "mTLS CA", validityDays: 1)
-        let server = try ca.issueLeaf(commonName: "dp", dnsNames: [], ipAddresses: ["127.0.0.1"], validityDays: 1)
-        let client = try ca.issueLeaf(commonName: "pavilion-connector", dnsNames: ["connector.example"], ipAddresses: [],
-                                      validityDays: 1, usage: .client)
-        try PEMFile.write(ca.certificatePEM, to: path("ca.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(server.certificatePEM, to: path("dp.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(server.privateKeyPEM, to: path("dp.key"))
-        try PEMFile.write(client.certificatePEM, to: path("client.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(client.privateKeyPEM, to: path("client.key"))
-
-        let group = try EventLoopGroup(threads: 1)
-        // The DP requires a client certificate from the CA and says whose it saw.
-        let dp = try HTTPServer(configuration: HTTPServerConfiguration(
-            tls: .server(certificateChainFile: path("dp.pem"), privateKeyFile: path("dp.key"), clientCAFile: path("ca.pem"))),
-            group: group) { request in
-            HTTPServerResponse(status: 200, body: Array((request.tls?.peerSubject ?? "none").utf8))
-        }
-        try dp.start()
-        let url = "https://127.0.0.1:\(dp.port)"
+    /// A transport over the DP's event loops whose shared client trusts only the system roots.
+    private func makeTransport(_ dp: MutualTLSDP) throws -> (ConnectivityTransport, HTTPClient) {
         let events = ConnectivityEventLog(logger: Logger(sink: MemoryLogSink()))
         let tracker = ConnectionTracker(events: events)
         let base = HTTPClientConfiguration(connectionEvents: tracker.observer)
-        let shared = try HTTPClient(group: group, configuration: base)
-        let transport = ConnectivityTransport(client: shared, events: events, tracker: tracker, group: group, configuration: base)
+        let shared = try HTTPClient(group: dp.group, configuration: base)
+        return (ConnectivityTransport(client: shared, events: events, tracker: tracker, group: dp.group, configuration: base), shared)
+    }
 
-        func send(name: String, _ configure: (inout Manifest.Connection) -> Void) async -> Result<HTTPResponse, TransportError> {
-            var m = Manifest(file: "t.yaml", metadata: .init(name: name, provider: "p", version: "1.0.0"),
-                             library: .init(path: "l.so", declaredPath: "l.so", sha256: String(repeating: "0", count: 64), abi: 1),
-                             formats: .init(input: ["json"], output: ["json"], credentials: []),
-                             claims: [.init(name: "echo", type: "boolean", dataCategories: [])],
-                             regions: [.init(name: "a", residency: .eu, priority: 1, endpoints: [url])],
-                             compliance: .init(jurisdictions: [], dataCategories: [], lawfulBases: ["consent"], purposes: ["testing"],
-                                               retention: "P1D"))
-            configure(&m.connection)
-            let session = transport.routingSession(for: m, allowed: m.regions, jurisdiction: .eu, overrides: [:])!
-            let context = TransportContext(connector: name, region: m.regions[0], baseURL: EndpointURL(url)!,
-                                           deadline: .now + .seconds(5), requestID: "t", trace: .continuing(nil), routing: session)
-            do { return .success(try await transport.send(HTTPRequest(method: "GET", path: "/", idempotent: true), context: context)) } catch {
-                return .failure(error)
-            }
+    /// Send `GET /` for `tenant` through `m`'s routing; the DP's answer as text.
+    private func send(_ transport: ConnectivityTransport, _ m: Manifest, tenant: String? = nil) async throws
+        -> Result<String, TransportError> {
+        let session = transport.routingSession(for: m, allowed: m.regions, jurisdiction: .eu, overrides: [:],
+                                               tenant: try tenant.map { name throws -> TenantID in try TenantID(name) })!
+        let context = TransportContext(connector: m.name, region: m.regions[0], baseURL: EndpointURL(m.regions[0].endpoints[0])!,
+                                       deadline: .now + .seconds(5), requestID: "t", trace: .continuing(nil), routing: session)
+        do {
+            let response = try await transport.send(HTTPRequest(method: "GET", path: "/", idempotent: true), context: context)
+            return .success(String(decoding: response.body, as: UTF8.self))
+        } catch {
+            return .failure(error)
         }
+    }
 
-        guard case .failure = await send(name: "anonymous", { $0.tlsCAFile = path("ca.pem") }) else {
-            return XCTFail("the DP answered without a client certificate")
+    func testAConnectorsClientCertificateIsPresentedToTheDP() async throws {
+        // The DP requires a client certificate from the CA and says whose it saw.
+        let dp = try MutualTLSDP(clients: ["pavilion-connector"]) { request in
+            HTTPServerResponse(status: 200, body: Array((request.tls?.peerSubject ?? "none").utf8))
         }
-        let presented = await send(name: "mtls") {
-            $0.tlsCAFile = path("ca.pem")
-            $0.tlsClientCertificate = path("client.pem")
-            $0.tlsClientKey = path("client.key")
-        }
-        let body = String(decoding: try presented.get().body, as: UTF8.self)
+        let (transport, shared) = try makeTransport(dp)
+
+        var anonymous = MutualTLSDP.manifest(name: "anonymous", url: dp.url)
+        anonymous.connection.tlsCAFile = dp.path("ca.pem")
+        guard case .failure = try await send(transport, anonymous) else { return XCTFail("the DP answered without a client certificate") }
+        var mtls = MutualTLSDP.manifest(name: "mtls", url: dp.url)
+        mtls.connection.tlsCAFile = dp.path("ca.pem")
+        mtls.connection.tlsClientCertificate = dp.path("pavilion-connector.pem")
+        mtls.connection.tlsClientKey = dp.path("pavilion-connector.key")
+        let body = try await send(transport, mtls).get()
         XCTAssertTrue(body.contains("CN=pavilion-connector"), body)
 
         transport.shutdown()
         shared.shutdown()
-        await dp.shutdown(gracePeriod: .zero)
-        group.shutdown()
+        await dp.stop()
     }
-}
 
-extension ConnectivityTransportTLSTests {
     func testTenantsPresentTheirOwnClientCertificatesOverTheirOwnConnections() async throws {
-        let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-tenant-mtls")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        let ca = try CertificateAuthority.generate(commonName: "mTLS CA", validityDays: 1)
-        let server = try ca.issueLeaf(commonName: "dp", dnsNames: [], ipAddresses: ["127.0.0.1"], validityDays: 1)
-        try PEMFile.write(ca.certificatePEM, to: path("ca.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(server.certificatePEM, to: path("dp.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(server.privateKeyPEM, to: path("dp.key"))
-        for name in ["tenant-a", "tenant-b"] {
-            let leaf = try ca.issueLeaf(commonName: name, dnsNames: ["\(name).example"], ipAddresses: [], validityDays: 1, usage: .client)
-            try PEMFile.write(leaf.certificatePEM, to: path("\(name).pem"), mode: PEMFile.publicMode)
-            try PEMFile.write(leaf.privateKeyPEM, to: path("\(name).key"))
-        }
-
-        let group = try EventLoopGroup(threads: 1)
-        let dp = try HTTPServer(configuration: HTTPServerConfiguration(
-            tls: .server(certificateChainFile: path("dp.pem"), privateKeyFile: path("dp.key"), clientCAFile: path("ca.pem"))),
-            group: group) { request in
+        let dp = try MutualTLSDP(clients: ["tenant-a", "tenant-b"]) { request in
             HTTPServerResponse(status: 200, body: Array((request.tls?.peerSubject ?? "none").utf8))
         }
-        try dp.start()
-        let url = "https://127.0.0.1:\(dp.port)"
-        let events = ConnectivityEventLog(logger: Logger(sink: MemoryLogSink()))
-        let tracker = ConnectionTracker(events: events)
-        let base = HTTPClientConfiguration(connectionEvents: tracker.observer)
-        let shared = try HTTPClient(group: group, configuration: base)
-        let transport = ConnectivityTransport(client: shared, events: events, tracker: tracker, group: group, configuration: base)
-        transport.setClientCertificates([
-            "tenant-a": ["bank": .init(certificate: path("tenant-a.pem"), privateKey: path("tenant-a.key"))],
-            "tenant-b": ["bank": .init(certificate: path("tenant-b.pem"), privateKey: path("tenant-b.key"))],
-            "tenant-c": ["bank": .init(certificate: path("missing.pem"), privateKey: path("missing.key"))],
-        ])
-        var m = Manifest(file: "t.yaml", metadata: .init(name: "bank", provider: "p", version: "1.0.0"),
-                         library: .init(path: "l.so", declaredPath: "l.so", sha256: String(repeating: "0", count: 64), abi: 1),
-                         formats: .init(input: ["json"], output: ["json"], credentials: []),
-                         claims: [.init(name: "echo", type: "boolean", dataCategories: [])],
-                         regions: [.init(name: "a", residency: .eu, priority: 1, endpoints: [url])],
-                         compliance: .init(jurisdictions: [], dataCategories: [], lawfulBases: ["consent"], purposes: ["testing"],
-                                           retention: "P1D"))
-        m.connection.tlsCAFile = path("ca.pem")
-
-        func send(_ tenant: String?) async throws -> Result<String, TransportError> {
-            let session = transport.routingSession(for: m, allowed: m.regions, jurisdiction: .eu, overrides: [:],
-                                                   tenant: try tenant.map { name throws -> TenantID in try TenantID(name) })!
-            let context = TransportContext(connector: "bank", region: m.regions[0], baseURL: EndpointURL(url)!,
-                                           deadline: .now + .seconds(5), requestID: "t", trace: .continuing(nil), routing: session)
-            do {
-                let response = try await transport.send(HTTPRequest(method: "GET", path: "/", idempotent: true), context: context)
-                return .success(String(decoding: response.body, as: UTF8.self))
-            } catch {
-                return .failure(error)
-            }
+        func certificate(_ name: String) -> TenantClientCertificate {
+            TenantClientCertificate(certificate: dp.path("\(name).pem"), privateKey: dp.path("\(name).key"))
         }
+        let (transport, shared) = try makeTransport(dp)
+        transport.setClientCertificates([
+            "tenant-a": ["bank": certificate("tenant-a")], "tenant-b": ["bank": certificate("tenant-b")],
+            "tenant-c": ["bank": certificate("missing")],
+        ])
+        var m = MutualTLSDP.manifest(name: "bank", url: dp.url)
+        m.connection.tlsCAFile = dp.path("ca.pem")
 
         // Alternating tenants: each request presents its own tenant's certificate.
         for tenant in ["tenant-a", "tenant-b", "tenant-a", "tenant-b"] {
-            let subject = try await send(tenant).get()
+            let subject = try await send(transport, m, tenant: tenant).get()
             XCTAssertTrue(subject.contains("CN=\(tenant)"), "\(tenant) presented \(subject)")
         }
         // Each tenant has its own state (pools, breakers); tenants without a certificate share the connector's.
@@ -342,20 +277,23 @@ extension ConnectivityTransportTLSTests {
         XCTAssertEqual(transport.connectorStates.count, 1)
 
         // No certificate: the DP refuses the handshake; an unreadable one is a clear error, never the shared identity.
-        guard case .failure = try await send(nil) else { return XCTFail("the DP answered without a client certificate") }
-        guard case .failure(let broken) = try await send("tenant-c") else { return XCTFail("a missing certificate file was ignored") }
+        guard case .failure = try await send(transport, m) else { return XCTFail("the DP answered without a client certificate") }
+        guard case .failure(let broken) = try await send(transport, m, tenant: "tenant-c") else {
+            return XCTFail("a missing certificate file was ignored")
+        }
         XCTAssertTrue(broken.reason.contains("tenant 'tenant-c' client certificate for connector 'bank'"), broken.reason)
 
         // A new set drops the tenants' states; B now has no certificate.
-        transport.setClientCertificates(["tenant-a": ["bank": .init(certificate: path("tenant-a.pem"), privateKey: path("tenant-a.key"))]])
+        transport.setClientCertificates(["tenant-a": ["bank": certificate("tenant-a")]])
         XCTAssertFalse(transport.connectivity(for: m, tenant: try TenantID("tenant-a")) === a)
-        guard case .failure = try await send("tenant-b") else { return XCTFail("a removed certificate was still presented") }
-        let again = try await send("tenant-a").get()
+        guard case .failure = try await send(transport, m, tenant: "tenant-b") else {
+            return XCTFail("a removed certificate was still presented")
+        }
+        let again = try await send(transport, m, tenant: "tenant-a").get()
         XCTAssertTrue(again.contains("CN=tenant-a"), again)
 
         transport.shutdown()
         shared.shutdown()
-        await dp.shutdown(gracePeriod: .zero)
-        group.shutdown()
+        await dp.stop()
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import PavilionCore
-import PavilionCrypto
 import PavilionHost
 import PavilionNet
 import PavilionStore
@@ -12,31 +11,14 @@ import XCTest
 /// certificate to a data provider that requires mutual TLS.
 final class TenantClientCertificateTests: XCTestCase {
     func testEachTenantPresentsItsOwnCertificateAndATenantWithoutOneGets502() async throws {
-        let dir = try TestEnvironment.makeTemporaryDirectory("pavilion-tenant-mtls")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        let ca = try CertificateAuthority.generate(commonName: "DP mTLS CA", validityDays: 1)
-        let server = try ca.issueLeaf(commonName: "dp", dnsNames: [], ipAddresses: ["127.0.0.1"], validityDays: 1)
-        try PEMFile.write(ca.certificatePEM, to: path("ca.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(server.certificatePEM, to: path("dp.pem"), mode: PEMFile.publicMode)
-        try PEMFile.write(server.privateKeyPEM, to: path("dp.key"))
-        for tenant in ["tenant-a", "tenant-b"] {
-            let leaf = try ca.issueLeaf(commonName: tenant, dnsNames: ["\(tenant).example"], ipAddresses: [], validityDays: 1, usage: .client)
-            try PEMFile.write(leaf.certificatePEM, to: path("\(tenant).pem"), mode: PEMFile.publicMode)
-            try PEMFile.write(leaf.privateKeyPEM, to: path("\(tenant).key"))
-        }
-
-        // The DP requires a client certificate from the CA and records whose it saw.
-        let group = try EventLoopGroup(threads: 1)
+        // The DP requires a client certificate from its CA and records whose it saw.
         let subjects = Mutex<[String]>([])
-        let dp = try HTTPServer(configuration: HTTPServerConfiguration(
-            tls: .server(certificateChainFile: path("dp.pem"), privateKeyFile: path("dp.key"), clientCAFile: path("ca.pem"))),
-            group: group) { request in
+        let dp = try MutualTLSDP(clients: ["tenant-a", "tenant-b"]) { request in
             if request.path == "/echo" { subjects.withLock { $0.append(request.tls?.peerSubject ?? "none") } }
             return HTTPServerResponse(status: 200, headers: ["content-type": "application/json"], body: Array(#"{"ok":true}"#.utf8))
         }
-        try dp.start()
-        let dpURL = try XCTUnwrap(EndpointURL("https://127.0.0.1:\(dp.port)"))
+        let dpURL = try XCTUnwrap(EndpointURL(dp.url))
+        let path = dp.path
 
         let host = try await HostHarness(overrides: { _ in ["echo": ["local": dpURL]] }) { config in
             config.dpCAFile = path("ca.pem")
@@ -89,12 +71,10 @@ final class TenantClientCertificateTests: XCTestCase {
             XCTAssertEqual(kept.status, 200)
         } catch {
             await host.stop()
-            await dp.shutdown(gracePeriod: .zero)
-            group.shutdown()
+            await dp.stop()
             throw error
         }
         await host.stop()
-        await dp.shutdown(gracePeriod: .zero)
-        group.shutdown()
+        await dp.stop()
     }
 }
