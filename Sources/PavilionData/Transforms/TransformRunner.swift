@@ -98,7 +98,7 @@ enum TransformRunner {
             let bytes: [UInt8]
             if case .string(let s) = value { bytes = Array(s.utf8) } else { bytes = value.serializedBytes }
             if case .hash = step {
-                fields[field] = .string(hex(keyedHash(bytes)))
+                fields[field] = .string(ContentDigest.hex(keyedHash(bytes)))
             } else {
                 fields[field] = .string("tok_" + base64url(Array(keyedHash(tokenPrefix + bytes).prefix(16))))
             }
@@ -129,17 +129,6 @@ enum TransformRunner {
             return "\(lo)-\(hi - 1)"
         }
         return "\(last)+"
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func base64url(_ bytes: [UInt8]) -> String {

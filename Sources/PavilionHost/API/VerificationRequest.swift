@@ -116,33 +116,17 @@ public struct VerificationRequest: Sendable, Hashable {
     }
 }
 
-/// Shapes of the short names the API accepts.
+/// Shapes of the short names the API accepts: PavilionCore's ``TokenShape``,
+/// the same rules the store applies.
 enum Tokens {
     /// `[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}`, as the audit trail requires.
-    static func isToken(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard (1...128).contains(bytes.count), let first = bytes.first, isAlnum(first) else { return false }
-        return bytes.allSatisfy { isAlnum($0) || isTokenPunctuation($0) }
-    }
+    static func isToken(_ text: String) -> Bool { TokenShape.isToken(text) }
 
     /// `[A-Za-z0-9_-]{1,128}`: request and record identifiers.
-    static func isIdentifier(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard (1...128).contains(bytes.count) else { return false }
-        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
-    }
-
-    /// `.`, `_`, `:`, `+` or `-`.
-    private static func isTokenPunctuation(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
-    }
+    static func isIdentifier(_ text: String) -> Bool { TokenShape.isIdentifier(text) }
 
     /// At most 64 printable ASCII characters of `text`, for echoing a name back.
     static func printable(_ text: String) -> String {
         String(text.unicodeScalars.prefix(64).map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "?" })
-    }
-
-    private static func isAlnum(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
 }

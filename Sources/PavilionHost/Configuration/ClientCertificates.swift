@@ -1,4 +1,5 @@
 import Foundation
+import PavilionManifest
 import PavilionCore
 
 /// `connectivity.client_certificates`: the client certificate a tenant
@@ -26,13 +27,13 @@ public struct TenantClientCertificate: Sendable, Hashable {
         var out: [String: [String: TenantClientCertificate]] = [:]
         for (tenant, _) in tenants.sorted(by: { $0.key < $1.key }) {
             let tenantPath = "connectivity.client_certificates.\(tenant)"
-            if !isToken(tenant, firstIsLetter: false) {
+            if !TokenShape.isSlug(tenant) {
                 reader.error(tenantPath, "tenant id \"\(tenant)\" in 'connectivity.client_certificates' is not a slug ([a-z0-9][a-z0-9-]{0,62})")
             }
             guard let connectors = reader.mapping(tenantPath, in: tenants, allowed: nil) else { continue }
             for (connector, _) in connectors.sorted(by: { $0.key < $1.key }) {
                 let key = "\(tenantPath).\(connector)"
-                if !isToken(connector, firstIsLetter: true) {
+                if !Manifest.isValidName(connector) {
                     reader.error(key, "connector name \"\(connector)\" in '\(tenantPath)' is not a connector name ([a-z][a-z0-9-]{0,62})")
                 }
                 guard let files = reader.mapping(key, in: connectors, required: true, allowed: ["certificate", "private_key"]) else {
@@ -51,13 +52,5 @@ public struct TenantClientCertificate: Sendable, Hashable {
             }
         }
         return out
-    }
-
-    private static func isToken(_ text: String, firstIsLetter: Bool) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, bytes.count <= 63 else { return false }
-        func lowerOrDigit(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
-        guard firstIsLetter ? (first >= 0x61 && first <= 0x7A) : lowerOrDigit(first) else { return false }
-        return bytes.allSatisfy { lowerOrDigit($0) || $0 == 0x2D }
     }
 }

@@ -304,3 +304,9 @@ extension Manifest {
         }
     }
 }
+
+extension Manifest {
+    /// Whether `text` is a valid connector (or region) name,
+    /// `^[a-z][a-z0-9-]{0,62}$`, as the loader requires of `metadata.name`.
+    public static func isValidName(_ text: String) -> Bool { TextRules.isName(text) }
+}

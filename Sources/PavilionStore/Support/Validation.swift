@@ -1,30 +1,19 @@
 import Foundation
+import PavilionCore
 
 /// Shape checks for everything the store accepts from callers. Audit fields
 /// are restricted to short machine tokens so that free text (and with it
 /// personal data) cannot reach the audit trail.
 enum Validation {
     /// `[a-z0-9]` then up to 62 of `[a-z0-9-]`: tenant ids.
-    static func isSlug(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...63).contains(bytes.count), let first = bytes.first, isLowerAlnum(first) else { return false }
-        return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
-    }
+    static func isSlug(_ text: String) -> Bool { TokenShape.isSlug(text) }
 
     /// `[A-Za-z0-9]` then up to 127 of `[A-Za-z0-9._:+-]`: connector names,
     /// versions, purposes, lawful bases, outcomes, data categories, codes.
-    static func isToken(_ text: String, maxLength: Int = 128) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...maxLength).contains(bytes.count), let first = bytes.first, isAlnum(first) else { return false }
-        return bytes.allSatisfy { isAlnum($0) || "._:+-".utf8.contains($0) }
-    }
+    static func isToken(_ text: String, maxLength: Int = 128) -> Bool { TokenShape.isToken(text, maxLength: maxLength) }
 
     /// `[A-Za-z0-9_-]{1,128}`: record identifiers.
-    static func isIdentifier(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...128).contains(bytes.count) else { return false }
-        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
-    }
+    static func isIdentifier(_ text: String) -> Bool { TokenShape.isIdentifier(text) }
 
     /// A display name: 1...200 characters, no control characters, no
     /// leading or trailing white space.
@@ -55,13 +44,5 @@ enum Validation {
     static func quoted(_ text: String) -> String {
         let short = text.count > 40 ? String(text.prefix(40)) + "…" : text
         return "\"" + short.unicodeScalars.map { $0.value < 0x20 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined() + "\""
-    }
-
-    private static func isLowerAlnum(_ b: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
-    }
-
-    private static func isAlnum(_ b: UInt8) -> Bool {
-        isLowerAlnum(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
     }
 }
