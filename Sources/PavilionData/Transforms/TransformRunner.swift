@@ -100,7 +100,7 @@ enum TransformRunner {
             if case .hash = step {
                 fields[field] = .string(ContentDigest.hex(keyedHash(bytes)))
             } else {
-                fields[field] = .string("tok_" + base64url(Array(keyedHash(tokenPrefix + bytes).prefix(16))))
+                fields[field] = .string("tok_" + Base64URLCoding.encode(Array(keyedHash(tokenPrefix + bytes).prefix(16))))
             }
             return record(wrote: [field])
 
@@ -131,18 +131,4 @@ enum TransformRunner {
         return "\(last)+"
     }
 
-    static func base64url(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let n = min(3, bytes.count - i)
-            var chunk = UInt32(bytes[i]) << 16
-            if n > 1 { chunk |= UInt32(bytes[i + 1]) << 8 }
-            if n > 2 { chunk |= UInt32(bytes[i + 2]) }
-            for j in 0...n { out.append(table[Int((chunk >> UInt32(18 - 6 * j)) & 0x3F)]) }
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

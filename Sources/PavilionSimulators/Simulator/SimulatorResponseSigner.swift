@@ -92,8 +92,5 @@ public struct SimulatorResponseSigner: Sendable {
         return "\(header)..\(Self.base64URL(signature.rawRepresentation))"
     }
 
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64URL(_ bytes: [UInt8]) -> String { Base64URLCoding.encode(bytes) }
 }
