@@ -120,6 +120,8 @@ public struct LineageRecorder: Sendable {
     ///   - index: 0-based round index within the exchange.
     ///   - httpStatus: the status, or `nil` when none arrived.
     ///   - responseBody: the body as received; only its digest and length are kept.
+    ///   - known: the body's digest if the caller already made it (the
+    ///     integrity check); used when its algorithm is this recorder's.
     ///   - signature: the verified DP signature, if the DP signs.
     ///   - errorCode: an error code when the round failed.
     ///   - at: when it started.
@@ -128,8 +130,12 @@ public struct LineageRecorder: Sendable {
     /// - Returns: the node id (`exchange.N`).
     @discardableResult
     public mutating func recordExchange(connector: String? = nil, connectorVersion: String? = nil, region: String, endpoint: String,
-                                        index: Int, httpStatus: Int?, responseBody: [UInt8]?, signature: VerifiedResponseSignature? = nil,
+                                        index: Int, httpStatus: Int?, responseBody: [UInt8]?, responseDigest known: ContentDigest? = nil,
+                                        signature: VerifiedResponseSignature? = nil,
                                         errorCode: String? = nil, at: LineageTimestamp, duration: Duration?, after: [String]? = nil) -> String {
+        // A digest the caller already made of the same body (the integrity
+        // check's) is reused when it is of this recorder's algorithm.
+        let digest = known.flatMap { $0.algorithm == responseDigester.algorithm ? $0 : nil } ?? responseBody.map(responseDigester.digest)
         let name = connector ?? self.connector
         if exchangeOrigin == nil { exchangeOrigin = frontier }
         let previous = after ?? lastExchange[name].map { [$0] } ?? exchangeOrigin ?? frontier
@@ -137,7 +143,7 @@ public struct LineageRecorder: Sendable {
         let detail = LineageNode.DPExchange(
             connector: name, connectorVersion: connectorVersion ?? (name == self.connector ? self.connectorVersion : ""),
             region: region, endpoint: Self.sanitise(endpoint), index: index, httpStatus: httpStatus,
-            responseDigest: responseBody.map(responseDigester.digest), responseBytes: responseBody?.count,
+            responseDigest: digest, responseBytes: responseBody?.count,
             signature: signature.map { .init(scheme: $0.scheme.rawValue, keyID: $0.keyID, algorithm: $0.algorithm) },
             errorCode: errorCode)
         let id = add(nextID("exchange"), ok ? .ok : .failed, at, duration, .dpExchange(detail), after: previous)

@@ -64,6 +64,23 @@ final class LineageGraphTests: XCTestCase {
         XCTAssertEqual(r.graph.status, .failed)
     }
 
+    func testAnExchangeReusesAKnownDigestOfItsOwnAlgorithmOnly() throws {
+        let body = Array(#"{"ok":true}"#.utf8)
+        var r = LineageRecorder(verificationID: "v", connector: "c", connectorVersion: "1", startedAt: LineageSample.t0,
+                                digester: LineageSample.sha256)
+        let computed = LineageSample.sha256.digest(body)
+        let same = r.recordExchange(region: "eu", endpoint: "https://dp.example", index: 0, httpStatus: 200, responseBody: body,
+                                    responseDigest: computed, at: LineageSample.t0, duration: nil)
+        let foreign = try ContentDigest(algorithm: "sha-512", hex: String(repeating: "ab", count: 64))
+        let other = r.recordExchange(region: "eu", endpoint: "https://dp.example", index: 1, httpStatus: 200, responseBody: body,
+                                     responseDigest: foreign, at: LineageSample.t0, duration: nil)
+        for id in [same, other] {
+            guard case .dpExchange(let x)? = r.graph.node(id)?.detail else { return XCTFail(id) }
+            XCTAssertEqual(x.responseDigest, computed, "\(id): the digest is always of the recorder's algorithm over the body")
+            XCTAssertEqual(x.responseBytes, body.count)
+        }
+    }
+
     func testJSONRoundTripIsExactAndStable() throws {
         let graph = try LineageSample.graph()
         let text = graph.json.serialized

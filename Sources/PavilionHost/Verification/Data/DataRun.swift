@@ -82,8 +82,8 @@ struct DataRun: Sendable {
                                  "the data provider behind '\(manifest.name)' sent \(format.rawValue.uppercased()) that cannot be read: \(error)")
             }
         }
-        record(round: round, region: region, endpoint: endpoint, response: response, signature: checked.signature, error: nil,
-               startedAt: startedAt, duration: duration)
+        record(round: round, region: region, endpoint: endpoint, response: response, digest: checked.digest,
+               signature: checked.signature, error: nil, startedAt: startedAt, duration: duration)
         return out
     }
 
@@ -93,10 +93,10 @@ struct DataRun: Sendable {
                                at: LineageTimestamp(startedAt), duration: duration)
     }
 
-    private mutating func record(round: Int, region: String, endpoint: String, response: HTTPResponse,
+    private mutating func record(round: Int, region: String, endpoint: String, response: HTTPResponse, digest: ContentDigest? = nil,
                                  signature: VerifiedResponseSignature?, error: String?, startedAt: Date, duration: Duration) {
         lineage.recordExchange(region: region, endpoint: endpoint, index: round, httpStatus: response.status,
-                               responseBody: response.body, signature: signature, errorCode: error,
+                               responseBody: response.body, responseDigest: digest, signature: signature, errorCode: error,
                                at: LineageTimestamp(startedAt), duration: duration)
     }
 
