@@ -246,7 +246,8 @@ private struct Run {
         let prefix = "\(work)/nginx"
         try FileManager.default.createDirectory(atPath: "\(prefix)/temp", withIntermediateDirectories: true)
         let upstream = try endpoint(simulatorURL)
-        let port = try freePort()
+        let port: Int
+        do { port = try LoopbackPorts.free() } catch { throw CommandError("cannot find a free port: \(error)") }
         let config = """
             worker_processes \(workers);
             error_log \(prefix)/error.log warn;
@@ -285,7 +286,7 @@ private struct Run {
                                                       "-g", "daemon off;"],
                                      stdout: "\(prefix)/stdout", stderr: "\(prefix)/stderr")
         let deadline = ContinuousClock.now + .seconds(10)
-        while !canConnect(port: port) {
+        while !LoopbackPorts.isListening(port: port) {
             guard children.isRunning(pid) else {
                 throw CommandError("nginx exited: \(read("\(prefix)/stderr")) \(read("\(prefix)/error.log"))")
             }
@@ -469,40 +470,6 @@ private struct Run {
         }
         let host = String(url[url.index(url.startIndex, offsetBy: 7)..<colon])
         return Endpoint(scheme: .http, host: host, port: port)
-    }
-
-    /// A port nobody listens on now (bound and released).
-    private func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CommandError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic -> Bool in
-                bind(fd, generic, length) == 0 && getsockname(fd, generic, &length) == 0
-            }
-        }
-        guard bound else { throw CommandError("cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 
     /// Raise the soft open-files limit to the hard one; children (the serve
