@@ -222,7 +222,7 @@ extension Manifest {
     /// `spec.connection`, defaults filled in (documented in docs/manifest.md).
     public struct Connection: Sendable, Hashable {
         public var maxConnections: Int = 64
-        public var maxIdle: Int = 16
+        public var maxIdle: Int = 64
         public var minIdle: Int = 0
         public var idleTimeoutMs: Int = 60_000
         public var maxLifetimeMs: Int = 600_000

@@ -15,8 +15,10 @@ extension ManifestValidator {
                                               required: []) {
             let pp = "\(path).pool"
             if let v = p["max_connections"].flatMap({ integer($0, "\(pp).max_connections", 1...100_000) }) { c.maxConnections = v }
-            // Without an explicit max_idle, the default never exceeds max_connections.
-            c.maxIdle = min(c.maxIdle, c.maxConnections)
+            // Without an explicit max_idle, every connection opened may stay
+            // idle: closing one only to open another under the next burst
+            // costs a handshake per request (docs/benchmarks.md).
+            c.maxIdle = c.maxConnections
             if let n = p["max_idle"], let v = integer(n, "\(pp).max_idle", 0...100_000) {
                 if v > c.maxConnections {
                     fail(n.location, "\(pp).max_idle: \(v) exceeds max_connections (\(c.maxConnections))")

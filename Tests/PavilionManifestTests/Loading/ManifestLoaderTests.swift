@@ -89,6 +89,16 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertNil(m.compliance.transferBasis)
     }
 
+    func testOmittedMaxIdleKeepsEveryConnectionThePoolMayOpen() throws {
+        XCTAssertEqual(try load(try String(contentsOf: Self.minimal, encoding: .utf8)).connection.maxIdle, 64)
+        let m = try load(try minimal(replacing: "    retention: P30D\n",
+                                     with: "    retention: P30D\n  connection:\n    pool: { max_connections: 200 }\n"))
+        XCTAssertEqual(m.connection.maxIdle, 200)
+        let explicit = try load(try minimal(replacing: "    retention: P30D\n",
+                                            with: "    retention: P30D\n  connection:\n    pool: { max_connections: 200, max_idle: 8 }\n"))
+        XCTAssertEqual(explicit.connection.maxIdle, 8)
+    }
+
     func testOmittedMaxIdleNeverExceedsASmallMaxConnections() throws {
         let m = try load(try minimal(replacing: "    retention: P30D\n",
                                      with: "    retention: P30D\n  connection:\n    pool: { max_connections: 4 }\n"))

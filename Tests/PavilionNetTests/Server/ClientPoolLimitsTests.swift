@@ -19,7 +19,15 @@ final class ClientPoolLimitsTests: XCTestCase {
     }
 
     func testIdleConnectionsBeyondTheEndpointsLimitAreClosed() async throws {
-        let server = try TestServer(HTTPServerConfiguration())
+        // The server holds every answer until all six requests have arrived,
+        // so the six are in flight at once and need six connections.
+        let arrived = Mutex(0)
+        let server = try TestServer(HTTPServerConfiguration()) { request in
+            arrived.withLock { $0 += 1 }
+            let until = ContinuousClock.now + .seconds(5)
+            while arrived.withLock({ $0 }) < 6, ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(1)) }
+            return await TestServer.echo(request)
+        }
         let group = try EventLoopGroup(threads: 2)
         let events = ConnectionEvents()
         let client = try client(group, events)
