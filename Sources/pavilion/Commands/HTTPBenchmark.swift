@@ -29,9 +29,10 @@ enum HTTPBenchmark {
         var latencyDuration = 10.0
         var idleConnections = 10_000
         var simulatorThreads = 1
+        var flushSamples = 1_000
 
         static let quick = Settings(wrkThreads: 2, wrkConnections: 16, duration: 2, warmup: 1, latencyDuration: 2,
-                                    idleConnections: 1_000, simulatorThreads: 1)
+                                    idleConnections: 1_000, simulatorThreads: 1, flushSamples: 100)
     }
 
     static func run(connectorsDirectory: String, quick: Bool, arguments: Arguments) throws -> JSONValue {
@@ -125,7 +126,10 @@ private struct Run {
         let nginxPeak = try wrk(url: nginxURL, script: script, duration: settings.duration)
         progress("  \(Int(nginxPeak.rps)) requests/s, \(nginxPeak.errors) errors")
 
-        // 2. Latency at half of Pavilion's peak, open loop, both.
+        // 2. Latency at half of Pavilion's peak, open loop, both; first the
+        // disk's own flush latency, the floor under a durable commit.
+        let flush = try diskFlushLatency(samples: settings.flushSamples)
+        progress("disk flush (16 KiB append + fsync, \(flush.samples)x): p50 \(format(flush.p50)) p99.9 \(format(flush.p999)) ms")
         let rate = max(1, (pavilionPeak.rps / 2).rounded())
         progress("open loop at \(Int(rate)) requests/s for \(settings.latencyDuration) s: pavilion")
         let pavilionLatency = OpenLoopLoad(endpoint: pavilionEndpoint, request: request, rate: rate,
@@ -174,9 +178,44 @@ private struct Run {
             "rss_before_idle_mb": round1(idle.rssBefore),
             "idle_kb_per_connection": .double(idle.counted > 0
                 ? ((idle.rssHeld - idle.rssBefore) * 1024 / Double(idle.counted) * 10).rounded() / 10 : 0),
+            "fsync_p50_ms": round3(flush.p50),
+            "fsync_p999_ms": round3(flush.p999),
             "target_ratio": .double(0.5),
             "target_p999_ms": 5,
         ]
+    }
+
+    /// The flush latency of the disk under the store: 16 KiB appended and
+    /// `fsync`ed, as a group commit does, on the same file system as the
+    /// store, with nothing else of the benchmark running. A verification is
+    /// answered only after its commit is on disk, so this is the floor
+    /// under its latency.
+    private func diskFlushLatency(samples: Int) throws -> (p50: Double, p999: Double, samples: Int) {
+        let path = "\(work)/fsync-probe"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw CommandError("cannot create \(path)")
+        }
+        defer {
+            try? file.close()
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        let block = Data(repeating: 0x5a, count: 16 * 1024)
+        var times: [Double] = []
+        times.reserveCapacity(samples)
+        do {
+            for _ in 0..<samples {
+                try file.write(contentsOf: block)
+                let start = ContinuousClock.now
+                try file.synchronize()
+                let elapsed = ContinuousClock.now - start
+                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            }
+        } catch {
+            throw CommandError("cannot measure the disk's flush latency at \(path): \(error)")
+        }
+        times.sort()
+        let at = { (q: Double) in times[min(times.count - 1, Int((Double(times.count) * q).rounded(.down)))] }
+        return (at(0.5), at(0.999), times.count)
     }
 
     // MARK: - Children

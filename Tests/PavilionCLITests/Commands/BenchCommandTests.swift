@@ -43,6 +43,10 @@ final class BenchCommandTests: XCTestCase {
             XCTAssertNotNil(figures[key]?.doubleValue, "\(key) missing or not a number in \(result.stdout)")
         }
         XCTAssertEqual(figures["idle_connections"]?.intValue, 200, result.stdout)
+        // The disk's flush latency, the floor under a durable commit.
+        let flush = (figures["fsync_p50_ms"]?.doubleValue ?? -1, figures["fsync_p999_ms"]?.doubleValue ?? -1)
+        XCTAssertGreaterThan(flush.0, 0, result.stdout)
+        XCTAssertGreaterThanOrEqual(flush.1, flush.0, result.stdout)
         XCTAssertEqual(figures["pavilion_errors"]?.intValue, 0, result.stdout)
         XCTAssertEqual(figures["nginx_errors"]?.intValue, 0, result.stdout)
     }
