@@ -8,7 +8,8 @@ import Synchronization
 /// `pavilion psi serve` runs), the tenants allowed to query it, and which
 /// tenant opened each cardinality session, so a session is only ever
 /// continued by its owner and one tenant's open sessions (at most
-/// ``sessionsPerTenant``) cannot use up another's.
+/// ``sessionsPerTenant``) cannot use up another's. A session unused for
+/// ten minutes is dropped by the server and frees its owner's place.
 final class PSIHostSet: Sendable {
     /// The set's name (a token).
     let name: String
@@ -52,7 +53,10 @@ final class PSIHostSet: Sendable {
 
     /// Open a cardinality session owned by `tenant`.
     func openSession(tenant: String) throws(PSIError) -> String {
-        try sessionOwners.withLock { owners throws(PSIError) -> String in
+        let open = server.openSessions
+        return try sessionOwners.withLock { owners throws(PSIError) -> String in
+            // Sessions the server dropped as idle free their owner's place.
+            owners = owners.filter { open.contains($0.key) }
             guard owners.values.count(where: { $0 == tenant }) < Self.sessionsPerTenant else {
                 throw PSIError(.refused, "\(Self.sessionsPerTenant) cardinality sessions are open; finish one first")
             }

@@ -18,7 +18,8 @@ import Synchronization
 /// Limits: at most ``PSIProtocol/maxBatch`` points per request, at most
 /// `maxEvaluations` points evaluated over the server's life (a malicious
 /// client learns at most that many membership bits), at most `maxSessions`
-/// open cardinality sessions.
+/// open cardinality sessions. A session not used for `sessionIdleTimeout`
+/// is dropped (its points with it), so an abandoned one frees its place.
 public final class PSIServer: Sendable {
     /// The preprocessed set.
     public let set: PSIServerSet
@@ -28,19 +29,33 @@ public final class PSIServer: Sendable {
     public let maxEvaluations: Int?
     /// The most cardinality sessions open at once.
     public let maxSessions: Int
+    /// How long an unused cardinality session stays open.
+    public let sessionIdleTimeout: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let evaluated = Mutex<Int>(0)
-    private let sessions = Mutex<[String: [PSIDigest]]>([:])
+    private let sessions = Mutex<[String: Session]>([:])
+
+    private struct Session {
+        var digests: [PSIDigest] = []
+        var lastUsed: ContinuousClock.Instant
+    }
 
     /// - Parameters:
     ///   - set: the preprocessed set.
     ///   - workers: threads per request.
     ///   - maxEvaluations: the evaluation budget; nil for none.
     ///   - maxSessions: open cardinality sessions at once.
-    public init(set: PSIServerSet, workers: Int = PSIProtocol.defaultWorkers, maxEvaluations: Int? = nil, maxSessions: Int = 16) {
+    ///   - sessionIdleTimeout: how long an unused session stays open.
+    ///   - now: the clock sessions age by (tests pass their own).
+    public init(set: PSIServerSet, workers: Int = PSIProtocol.defaultWorkers, maxEvaluations: Int? = nil, maxSessions: Int = 16,
+                sessionIdleTimeout: Duration = .seconds(600),
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.set = set
         self.workers = workers
         self.maxEvaluations = maxEvaluations
         self.maxSessions = maxSessions
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.now = now
     }
 
     /// What the server announces.
@@ -86,9 +101,11 @@ public final class PSIServer: Sendable {
     public func openSession() throws(PSIError) -> String {
         guard set.mode == .cardinality else { throw PSIError(.refused, "this server answers intersections, not cardinality sessions") }
         let id = Hex.encode(try psiCrypto { () throws(CryptoError) in try SecureRandom.bytes(16) })
+        let time = now()
         let opened = sessions.withLock { open -> Bool in
+            open = open.filter { time - $0.value.lastUsed < sessionIdleTimeout }
             guard open.count < maxSessions else { return false }
-            open[id] = []
+            open[id] = Session(lastUsed: time)
             return true
         }
         guard opened else { throw PSIError(.refused, "\(maxSessions) cardinality sessions are open; finish one first") }
@@ -98,7 +115,7 @@ public final class PSIServer: Sendable {
     /// Evaluate a batch of the client's points into session `id`; nothing is returned until ``finishSession(_:)``.
     /// - Throws: ``PSIError`` `.malformedMessage` for an unknown session or a bad body, `.refused` past the budget.
     public func addToSession(_ id: String, _ body: [UInt8]) throws(PSIError) {
-        guard sessions.withLock({ $0[id] != nil }) else { throw PSIError(.malformedMessage, "no open cardinality session \(id)") }
+        guard takeLive(id, remove: false) != nil else { throw PSIError(.malformedMessage, "no open cardinality session \(id)") }
         let count = try PSIWorker.pointCount(body, limit: PSIProtocol.maxBatch, what: "the request")
         try spend(count)
         let scalar = set.key.scalar
@@ -111,9 +128,11 @@ public final class PSIServer: Sendable {
             }
             return out
         }
+        let time = now()
         let added = sessions.withLock { open -> Bool in
             guard open[id] != nil else { return false }
-            open[id]?.append(contentsOf: digests)
+            open[id]?.digests.append(contentsOf: digests)
+            open[id]?.lastUsed = time
             return true
         }
         guard added else { throw PSIError(.malformedMessage, "no open cardinality session \(id)") }
@@ -122,11 +141,32 @@ public final class PSIServer: Sendable {
     /// Close session `id` and return the digests of all its points, sorted.
     /// - Throws: ``PSIError`` `.malformedMessage` for an unknown session.
     public func finishSession(_ id: String) throws(PSIError) -> [UInt8] {
-        guard var digests = sessions.withLock({ $0.removeValue(forKey: id) }) else {
+        guard var digests = takeLive(id, remove: true)?.digests else {
             throw PSIError(.malformedMessage, "no open cardinality session \(id)")
         }
         digests.sort()
         return PSIDigest.encodeAll(digests)
+    }
+
+    /// The identifiers of the sessions open now (idle ones past the timeout excluded).
+    public var openSessions: Set<String> {
+        let time = now()
+        return sessions.withLock { Set($0.filter { time - $0.value.lastUsed < sessionIdleTimeout }.keys) }
+    }
+
+    /// Session `id` if it is open and not idle past the timeout (an idle
+    /// one is dropped here); removed from the table when `remove` is set.
+    private func takeLive(_ id: String, remove: Bool) -> Session? {
+        let time = now()
+        return sessions.withLock { open -> Session? in
+            guard let session = open[id] else { return nil }
+            guard time - session.lastUsed < sessionIdleTimeout else {
+                open.removeValue(forKey: id)
+                return nil
+            }
+            if remove { open.removeValue(forKey: id) } else { open[id]?.lastUsed = time }
+            return session
+        }
     }
 
     private func spend(_ count: Int) throws(PSIError) {

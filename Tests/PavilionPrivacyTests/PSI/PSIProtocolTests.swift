@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCrypto
 import PavilionTestSupport
+import Synchronization
 import XCTest
 @testable import PavilionPrivacy
 
@@ -121,6 +122,31 @@ final class PSIProtocolTests: XCTestCase {
         XCTAssertThrowsError(try psi.finishSession(session), "a finished session is gone") {
             XCTAssertEqual(($0 as? PSIError)?.code, .malformedMessage)
         }
+    }
+
+    func testAnIdleSessionIsDroppedAndFreesItsPlace() throws {
+        let clock = Mutex(ContinuousClock.now)
+        let psi = PSIServer(set: try PSIServerSet.prepare(setPath: try writeSet("idle.txt", ["x"]), mode: .cardinality, workers: 2),
+                            maxSessions: 2, sessionIdleTimeout: .seconds(60), now: { clock.withLock { $0 } })
+        let worker = try PSIWorker()
+        var point: [UInt8] = []
+        try worker.encodePoint(try worker.hashToGroup(Array("e".utf8)), to: &point)
+        let abandoned = try psi.openSession()
+        let used = try psi.openSession()
+        XCTAssertThrowsError(try psi.openSession(), "two are open") { XCTAssertEqual(($0 as? PSIError)?.code, .refused) }
+        clock.withLock { $0 += .seconds(45) }
+        try psi.addToSession(used, point)                  // use keeps it open
+        clock.withLock { $0 += .seconds(30) }              // 75 s idle for the abandoned one, 30 s for the used one
+        XCTAssertEqual(psi.openSessions, [used])
+        let third = try psi.openSession()                  // the abandoned one's place
+        XCTAssertThrowsError(try psi.addToSession(abandoned, point)) { XCTAssertEqual(($0 as? PSIError)?.code, .malformedMessage) }
+        XCTAssertThrowsError(try psi.finishSession(abandoned)) { XCTAssertEqual(($0 as? PSIError)?.code, .malformedMessage) }
+        XCTAssertEqual(try PSIDigest.decodeAll(try psi.finishSession(used)).count, 1)
+        clock.withLock { $0 += .seconds(61) }
+        XCTAssertThrowsError(try psi.finishSession(third), "idle past the timeout") {
+            XCTAssertEqual(($0 as? PSIError)?.code, .malformedMessage)
+        }
+        XCTAssertEqual(psi.openSessions, [])
     }
 
     func testCacheIsReusedAndRebuiltWhenTheSetChanges() throws {
