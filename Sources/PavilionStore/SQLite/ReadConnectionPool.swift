@@ -30,10 +30,16 @@ final class ReadConnectionPool: @unchecked Sendable {
         do {
             let connection = try SQLiteConnection(path: path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             try connection.execute("PRAGMA query_only = ON")
-            // Pages of the database file through a mapping instead of one
-            // pread(2) each: every commit invalidates a reader's page cache,
-            // so without it each lookup re-reads its pages.
-            try connection.execute("PRAGMA mmap_size = \(SQLiteStore.mmapSize)")
+            // No memory mapping here (mmap_size 0). In WAL mode a read
+            // transaction that finds the database changed since its last one
+            // drops the connection's page cache *and* unmaps the whole file
+            // (pager.c, pagerBeginReadTransaction), so a mapped reader paid
+            // an munmap of the file, an mmap and page faults per lookup
+            // whenever a verification had committed in between, with a TLB
+            // shootdown on every core. pread(2) of the few pages a lookup
+            // needs is cheaper. The writer keeps its mapping: only its own
+            // commits change the database, and those keep it.
+            try connection.execute("PRAGMA mmap_size = 0")
             return connection
         } catch {
             throw StoreError(error, "cannot open \(path) for reading")

@@ -47,7 +47,8 @@ public final class SQLiteStore: Store {
     /// The checkpoint key file's name inside the data directory.
     public static let signingKeyFileName = AuditSigner.fileName
     /// Bytes of the database file read through a memory mapping (SQLite's
-    /// `mmap_size`) by the writer and the read connections.
+    /// `mmap_size`) by the writer (the read connections map nothing, see
+    /// ``ReadConnectionPool``).
     static let mmapSize = 256 << 20
     /// The schema version this code writes.
     public static var schemaVersion: Int64 { SQLiteSchema.latestVersion }
