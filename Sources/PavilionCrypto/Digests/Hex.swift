@@ -2,6 +2,23 @@
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// `bytes` as lowercase hex, written straight into the string's storage
+    /// (digests are hex-encoded several times per verification; the generic
+    /// form below, called across modules, runs unspecialised).
+    public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { input in
+            String(unsafeUninitializedCapacity: input.count * 2) { output in
+                var i = 0
+                for byte in input {
+                    output[i] = digits[Int(byte >> 4)]
+                    output[i + 1] = digits[Int(byte & 0x0F)]
+                    i += 2
+                }
+                return i
+            }
+        }
+    }
+
     /// `bytes` as lowercase hex.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []

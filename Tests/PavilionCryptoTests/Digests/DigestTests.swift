@@ -34,6 +34,15 @@ final class DigestTests: XCTestCase {
         }
     }
 
+    func testHexOfAnArrayAndOfAnyByteSequenceAgreeAndRoundTrip() {
+        let bytes = (0..<256).map { UInt8($0) } + [0x00, 0xff, 0x0a]
+        let expected = bytes.map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(Hex.encode(bytes), expected)
+        XCTAssertEqual(Hex.encode(bytes[...]), expected)
+        XCTAssertEqual(Hex.encode([UInt8]()), "")
+        XCTAssertEqual(Hex.decode(Hex.encode(bytes)), bytes)
+    }
+
     func testHexRefusesOddLengthAndNonHex() {
         XCTAssertNil(Hex.decode("abc"))
         XCTAssertNil(Hex.decode("zz"))
