@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "pv_echo", type: .dynamic, targets: ["EchoConnector"]),
         .library(name: "pv_camara_kyc_match", type: .dynamic, targets: ["CamaraKYCMatchConnector"]),
         .library(name: "pv_fhir_patient", type: .dynamic, targets: ["FHIRPatientConnector"]),
+        .library(name: "pv_fraud_list", type: .dynamic, targets: ["FraudListConnector"]),
     ],
     targets: [
         // C libraries: one module map each.
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "PavilionHSM", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionDynamicLinking", "CPKCS11"]),
         .target(name: "PavilionCredentials", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionHSM", "CZlib"]),
         .target(name: "PavilionPrivacy", dependencies: ["PavilionCore", "PavilionCrypto"]),
-        .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet"]),
+        .target(name: "PavilionSimulators", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionNet", "PavilionPrivacy"]),
         .target(name: "PavilionHost", dependencies: ["PavilionCore", "PavilionCrypto", "PavilionManifest", "PavilionPlugins",
                                                     "PavilionNet", "PavilionStore", "PavilionData", "PavilionCredentials", "PavilionHSM",
                                                     "PavilionPrivacy"]),
@@ -59,6 +60,8 @@ let package = Package(
         .target(name: "CamaraKYCMatchConnector", dependencies: ["PavilionCJSON"], path: "Plugins/CamaraKYCMatchConnector", publicHeadersPath: "include",
                 cSettings: [.headerSearchPath("../../include")] + reproducibleC),
         .target(name: "FHIRPatientConnector", dependencies: ["PavilionConnectorKit"], path: "Plugins/FHIRPatientConnector",
+                swiftSettings: reproducibleSwift),
+        .target(name: "FraudListConnector", dependencies: ["PavilionConnectorKit"], path: "Plugins/FraudListConnector",
                 swiftSettings: reproducibleSwift),
 
         // Tests: shared helpers, one target per module, plus the command-line integration tests.
@@ -77,7 +80,7 @@ let package = Package(
         .testTarget(name: "PavilionPrivacyTests", dependencies: ["PavilionTestSupport", "PavilionPrivacy", "PavilionCrypto", "PavilionCore"]),
         .testTarget(name: "PavilionDataTests", dependencies: ["PavilionTestSupport", "PavilionData", "PavilionCore", "PavilionCrypto"]),
         .testTarget(name: "PavilionSimulatorsTests", dependencies: ["PavilionTestSupport", "PavilionSimulators", "PavilionNet", "PavilionCore",
-                                                                   "PavilionPlugins", "PavilionManifest", "PavilionCrypto"]),
+                                                                   "PavilionPlugins", "PavilionManifest", "PavilionCrypto", "PavilionPrivacy"]),
         .testTarget(name: "PavilionHostTests", dependencies: ["PavilionTestSupport", "PavilionHost", "PavilionPlugins", "PavilionManifest",
                                                               "PavilionNet", "PavilionStore", "PavilionData", "PavilionSimulators",
                                                               "PavilionCrypto", "PavilionCore", "PavilionCredentials", "PavilionHSM",

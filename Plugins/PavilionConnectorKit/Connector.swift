@@ -50,17 +50,19 @@ extension Connector {
 }
 
 /// One query's conversation with the DP, as a state machine: each event
-/// returns the next action (a request to perform, or the result).
+/// returns the next action (a request to perform, a PSI query for the host
+/// to run, or the result).
 ///
-/// The kit calls ``start()`` once, then ``receive(_:)`` once per request it
-/// returned, never concurrently, until a result or a thrown error.
+/// The kit calls ``start()`` once, then ``receive(_:)`` once per request or
+/// PSI query it returned, never concurrently, until a result or a thrown error.
 public protocol ConnectorExchange {
     /// The first action.
     /// - Returns: a request, or a result when no DP call is needed.
     /// - Throws: ``ConnectorError``.
     mutating func start() throws(ConnectorError) -> ConnectorStep
 
-    /// The next action after the response to the last request.
+    /// The next action after the response to the last request (or the
+    /// host's synthetic answer to the last PSI query; read it with ``PSIAnswer``).
     /// - Parameter response: the DP's answer.
     /// - Returns: another request or the result.
     /// - Throws: ``ConnectorError`` (`badResponse`, `upstream`, `notFound`, …).

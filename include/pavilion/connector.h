@@ -44,8 +44,8 @@
 extern "C" {
 #endif
 
-/** The ABI version this header describes. Since 1. */
-#define PV_ABI_VERSION 1u
+/** The ABI version this header describes; history in docs/abi.md. Since 1. */
+#define PV_ABI_VERSION 2u
 
 /** Name of the one symbol a connector library exports. Since 1. */
 #define PV_ENTRY_SYMBOL "pv_connector_entry"
@@ -230,12 +230,57 @@ typedef struct pv_response {
 #define PV_STEP_REQUEST 1u
 /** pv_step_t.kind: done; `result` holds the normalised claims JSON object. */
 #define PV_STEP_RESULT 2u
+/** pv_step_t.kind: run private set intersection `psi` against the DP's
+ *  published encoded set and call step with the answer. Only for a plugin
+ *  whose vtable says abi_version >= 2; the host refuses it from an ABI-1
+ *  plugin. Since 2. */
+#define PV_STEP_PSI 3u
+
+/** pv_psi_request_t.mode: learn which elements are in the DP's set. Since 2. */
+#define PV_PSI_INTERSECTION 1u
+/** pv_psi_request_t.mode: learn only how many are. Since 2. */
+#define PV_PSI_CARDINALITY 2u
+/** Most elements in one pv_psi_request_t; more fail the exchange. Since 2. */
+#define PV_PSI_MAX_ELEMENTS 1024u
+/** Longest element of a pv_psi_request_t, in bytes. Since 2. */
+#define PV_PSI_MAX_ELEMENT_BYTES 65535u
+
+/** A private set intersection the plugin wants the host to run against the
+ *  DP's `pavilion-psi-v1` service (docs/psi.md) on the endpoint of the region
+ *  the host chose, over the same transport as requests (pooling, TLS,
+ *  connection audit, the exchange's deadline). The DP never sees an element:
+ *  the host sends only blinded points. The host answers with a synthetic
+ *  pv_response_t to exchange_step: status 200, header
+ *  `content-type: application/json`, body `{"intersection":[i...]}` (ascending
+ *  indices into `elements` that are in the DP's set; a duplicate counts at its
+ *  first index) for PV_PSI_INTERSECTION, or `{"cardinality":n}` for
+ *  PV_PSI_CARDINALITY. A protocol failure ends the exchange with a 502-class
+ *  problem, as a malformed DP response would; the plugin is not stepped.
+ *  Normalise elements first (E.164 numbers, lower-case e-mail): PSI matches
+ *  bytes. Owned by the plugin (see the ownership rule), `elements` and the
+ *  bytes each points to included. Since 2. */
+typedef struct pv_psi_request {
+    uint32_t abi_version;
+    uint32_t struct_size;
+    /** Base path of the DP's pavilion-psi-v1 service relative to the endpoint
+     *  base URL, starting with "/", e.g. "/psi/v1"; no query. The same rules
+     *  as pv_request_t.path apply. */
+    pv_bytes_t path;
+    /** 1 to PV_PSI_MAX_ELEMENTS elements, each 1 to PV_PSI_MAX_ELEMENT_BYTES
+     *  bytes. */
+    const pv_bytes_t *elements;
+    size_t element_count;
+    /** PV_PSI_INTERSECTION or PV_PSI_CARDINALITY. */
+    uint32_t mode;
+    uint32_t reserved;
+} pv_psi_request_t;
 
 /** What the plugin wants next. The host allocates it and sets abi_version
  *  and struct_size; the plugin fills the fields struct_size covers. On PV_OK
- *  `kind` says which of `request` / `result` is set. On any other status,
- *  `message` holds a human-readable reason (no personal data, no secrets).
- *  All pointers are plugin-owned (see the ownership rule). Since 1. */
+ *  `kind` says which of `request` / `result` / `psi` is set. On any other
+ *  status, `message` holds a human-readable reason (no personal data, no
+ *  secrets). All pointers are plugin-owned (see the ownership rule): they
+ *  stay valid until the next call on the exchange or its end. Since 1. */
 typedef struct pv_step {
     uint32_t abi_version;
     uint32_t struct_size;
@@ -246,6 +291,11 @@ typedef struct pv_step {
      *  number or "not_available"), only for claims the query asked for. */
     pv_bytes_t result;
     pv_bytes_t message;
+    /** The PSI to run when kind is PV_STEP_PSI. Write it only when
+     *  struct_size covers it (a host of ABI 1 allocates a shorter step); the
+     *  host reads it only from a plugin whose vtable says abi_version >= 2.
+     *  Since 2. */
+    const pv_psi_request_t *psi;
 } pv_step_t;
 
 /* ------------------------------------------------------------------------ */
@@ -285,8 +335,8 @@ typedef void (*pv_destroy_fn)(pv_instance_t *instance);
  *  when the status is not PV_OK; the host then calls exchange_end on it
  *  exactly once. If `*out_exchange` is NULL, `out_step->message` must point
  *  to static storage. `host_exchange` is the handle to pass to the secret
- *  service; it stays valid until exchange_end. Returns PV_OK (kind REQUEST
- *  or RESULT), PV_ERR_INVALID_INPUT,
+ *  service; it stays valid until exchange_end. Returns PV_OK (kind REQUEST,
+ *  RESULT or, since 2, PSI), PV_ERR_INVALID_INPUT,
  *  PV_ERR_UNSUPPORTED, PV_ERR_NO_MEMORY, PV_ERR_HOST, PV_ERR_INTERNAL.
  *  Thread: concurrent across exchanges. Since 1. */
 typedef pv_status_t (*pv_exchange_begin_fn)(pv_instance_t *instance,
@@ -295,8 +345,9 @@ typedef pv_status_t (*pv_exchange_begin_fn)(pv_instance_t *instance,
                                             pv_exchange_t **out_exchange,
                                             pv_step_t *out_step);
 
-/** Step an exchange with the response to the request of its last step
- *  (borrowed). Returns PV_OK (kind REQUEST or RESULT), PV_ERR_INVALID_INPUT
+/** Step an exchange with the response to the request of its last step, or
+ *  the host's synthetic answer to its last PSI step (borrowed). Returns
+ *  PV_OK (kind REQUEST, RESULT or, since 2, PSI), PV_ERR_INVALID_INPUT
  *  (the DP refused the subject attributes as malformed, e.g. HTTP 400/422),
  *  PV_ERR_BAD_RESPONSE, PV_ERR_UPSTREAM, PV_ERR_NOT_FOUND, PV_ERR_STATE,
  *  PV_ERR_NO_MEMORY, PV_ERR_HOST, PV_ERR_INTERNAL. Thread: concurrent across exchanges, never

@@ -24,14 +24,15 @@ import Foundation
 ///   - connector: the connector type.
 ///   - hostABIVersion: the highest ABI version the host speaks.
 ///   - host: the host's `const pv_host_t *`.
-/// - Returns: the `const pv_plugin_t *` for ABI 1, or `nil` when the host is
+/// - Returns: the `const pv_plugin_t *` for the lower of the host's version
+///   and this kit's `PV_ABI_VERSION` (PSI steps need 2), or `nil` when the host is
 ///   NULL, speaks ABI 0, or lacks a service in
 ///   ``ConnectorDescription/requiredHostServices``.
 public func exportConnector<C: Connector>(_ connector: C.Type, _ hostABIVersion: UInt32,
                                           _ host: OpaquePointer?) -> OpaquePointer? {
     guard hostABIVersion >= 1, let host, let table = HostTable.copy(UnsafeRawPointer(host)) else { return nil }
     guard table.offers(C.description.requiredHostServices) else { return nil }
-    return Registry.shared.register(C.self).map { OpaquePointer($0) }
+    return Registry.shared.register(C.self, hostVersion: hostABIVersion).map { OpaquePointer($0) }
 }
 
 // MARK: - Reading host tables
@@ -100,6 +101,8 @@ private func withSlice<R>(_ bytes: [UInt8], _ body: (pv_bytes_t) -> R) -> R {
 final class CHost: HostServicing, @unchecked Sendable {
     let table: pv_host_t
     let ctx: OpaquePointer?
+    /// The ABI version spoken with this host: the lower of its table's and the kit's.
+    var abiVersion: UInt32 { min(table.abi_version, PV_ABI_VERSION) }
 
     init(table: pv_host_t, ctx: OpaquePointer?) {
         self.table = table
@@ -302,6 +305,20 @@ final class ExchangeBox {
             state = .finished
             writer.set(\.kind, PV_STEP_RESULT)
             writer.set(\.result, arena.bytes(json.serializedBytes))
+        case .psi(let query):
+            guard instance.host.abiVersion >= 2, writer.covers(\.psi) else {
+                return fail(ConnectorError(.unsupported, "the host speaks ABI \(instance.host.abiVersion), which has no PSI steps (ABI 2)"),
+                            writer)
+            }
+            let elements = query.elements.map { arena.bytes($0) }
+            let psi = pv_psi_request_t(abi_version: PV_ABI_VERSION, struct_size: UInt32(MemoryLayout<pv_psi_request_t>.size),
+                                       path: arena.bytes(query.path), elements: arena.array(elements),
+                                       element_count: elements.count,
+                                       mode: query.mode == .intersection ? PV_PSI_INTERSECTION : PV_PSI_CARDINALITY,
+                                       reserved: 0)
+            guard let stored = arena.array([psi]) else { return fail(ConnectorError(.noMemory, "cannot store the PSI step"), writer) }
+            writer.set(\.kind, PV_STEP_PSI)
+            writer.set(\.psi, stored)
         }
         return PV_OK
     }
@@ -322,27 +339,29 @@ final class Registry: @unchecked Sendable {
 
     private let lock = NSLock()
     private var connector: (any Connector.Type)?
-    private var plugin: UnsafeMutablePointer<pv_plugin_t>?
     private var descriptionJSON: pv_bytes_t = pv_bytes_t(ptr: nil, len: 0)
+    /// One vtable per ABI version asked for, so that each host gets the version it negotiated.
+    private var tables: [UInt32: UnsafeMutablePointer<pv_plugin_t>] = [:]
     private let descriptionArena = OutputArena()
     /// Messages of failed creates, valid until the next create/destroy.
     let createArena = OutputArena()
 
-    func register<C: Connector>(_ type: C.Type) -> UnsafePointer<pv_plugin_t>? {
+    /// Register `type` for a host of `hostVersion`; the vtable speaks
+    /// `min(hostVersion, PV_ABI_VERSION)`.
+    func register<C: Connector>(_ type: C.Type, hostVersion: UInt32) -> UnsafePointer<pv_plugin_t>? {
         lock.withLock {
-            if let existing = connector {
-                guard existing == type, let plugin else { return nil }
-                return UnsafePointer(plugin)
-            }
+            if let existing = connector, existing != type { return nil }
+            let version = min(hostVersion, PV_ABI_VERSION)
+            if let table = tables[version] { return UnsafePointer(table) }
             let table = UnsafeMutablePointer<pv_plugin_t>.allocate(capacity: 1)
             table.initialize(to: pv_plugin_t(
-                abi_version: 1, struct_size: UInt32(MemoryLayout<pv_plugin_t>.size),
+                abi_version: version, struct_size: UInt32(MemoryLayout<pv_plugin_t>.size),
                 describe: bridgeDescribe, create: bridgeCreate, destroy: bridgeDestroy,
                 exchange_begin: bridgeBegin, exchange_step: bridgeStep, exchange_end: bridgeEnd,
                 health_begin: C.description.hasHealthProbe ? bridgeHealth : nil))
+            if connector == nil { descriptionJSON = descriptionArena.bytes(C.description.json.serializedBytes) }
             connector = type
-            plugin = table
-            descriptionJSON = descriptionArena.bytes(C.description.json.serializedBytes)
+            tables[version] = table
             return UnsafePointer(table)
         }
     }

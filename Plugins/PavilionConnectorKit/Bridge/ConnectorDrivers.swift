@@ -42,8 +42,8 @@ final class ExchangeDriver<E: ConnectorExchange>: ExchangeDriving {
     func receive(_ response: HTTPResponse) throws(ConnectorError) -> ConnectorStep { try exchange.receive(response) }
 }
 
-/// Check a step before it crosses the boundary: well-formed requests, and
-/// results that hold only what was asked.
+/// Check a step before it crosses the boundary: well-formed requests and
+/// PSI queries, and results that hold only what was asked.
 func validate(_ step: ConnectorStep, allowedClaims: [String]) throws(ConnectorError) {
     switch step {
     case .request(let request):
@@ -58,6 +58,17 @@ func validate(_ step: ConnectorStep, allowedClaims: [String]) throws(ConnectorEr
     case .result(let claims):
         for name in claims.keys where !allowedClaims.contains(name) {
             throw ConnectorError(.internal, "connector returned a claim the query did not ask for")
+        }
+    case .psi(let query):
+        guard query.path.hasPrefix("/"), !query.path.hasPrefix("//"),
+              !query.path.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "?" || $0 == "#" }) else {
+            throw ConnectorError(.internal, "connector produced a PSI path that is not a relative base path")
+        }
+        guard (1...PSIQuery.maxElements).contains(query.elements.count) else {
+            throw ConnectorError(.internal, "connector produced a PSI query of \(query.elements.count) elements (1...\(PSIQuery.maxElements))")
+        }
+        guard query.elements.allSatisfy({ (1...PSIQuery.maxElementBytes).contains($0.count) }) else {
+            throw ConnectorError(.internal, "connector produced an empty PSI element or one over \(PSIQuery.maxElementBytes) bytes")
         }
     }
 }

@@ -32,4 +32,9 @@ public enum ConnectorStep: Sendable, Hashable {
     case request(HTTPRequest)
     /// Done: these are the claims.
     case result(Claims)
+    /// Ask the host to run this private set intersection against the DP and
+    /// call ``ConnectorExchange/receive(_:)`` with its answer (read it with
+    /// ``PSIAnswer/init(_:for:)``). Needs a host of ABI 2 or later; with an
+    /// older host the exchange fails with `unsupported`.
+    case psi(PSIQuery)
 }

@@ -44,7 +44,7 @@ extension VerificationPipeline {
     /// verification's transaction).
     /// - Throws: ``APIProblem`` `privacy_receipt_failed` (500).
     func privacyReceipt(_ request: VerificationRequest, id: VerificationID, tenant: TenantID, manifest: Manifest,
-                        lawfulBasis: String?, released: JSONValue, privacy: PrivacyEngine,
+                        lawfulBasis: String?, released: JSONValue, usedPSI: Bool = false, privacy: PrivacyEngine,
                         at time: Date) throws(APIProblem) -> VerificationArtifact {
         let releasedNames = Array((released.objectValue ?? [:]).keys)
         let withheld = manifest.claims.map(\.name).filter { !releasedNames.contains($0) }
@@ -54,6 +54,8 @@ extension VerificationPipeline {
             primitives.append("dp:probing-limit")
         }
         if !request.commitAttributes.isEmpty { primitives.append("zk:pedersen-p256") }
+        // The connector asked the DP through PSI (PV_STEP_PSI): the DP saw only blinded points.
+        if usedPSI { primitives.append(Self.psiPrimitive) }
         if let format = request.credentialFormat { primitives.append("credential:" + format.rawValue.replacingOccurrences(of: "+", with: "-")) }
         do {
             guard let basis = LawfulBasis(rawValue: lawfulBasis ?? "") else {

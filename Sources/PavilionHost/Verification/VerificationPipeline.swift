@@ -54,7 +54,7 @@ public final class VerificationPipeline: Sendable {
     let store: any Store
     private let connectors: any ConnectorCatalog
     private let validator: any SubjectValidator
-    private let transport: any ExchangeTransport
+    let transport: any ExchangeTransport
     let metrics: Metrics
     let logger: Logger
     private let settings: Mutex<PipelineSettings>
@@ -267,7 +267,7 @@ public final class VerificationPipeline: Sendable {
         if let privacy {
             do throws(APIProblem) {
                 receiptArtifact = try privacyReceipt(request, id: id, tenant: tenant, manifest: manifest, lawfulBasis: audit.lawfulBasis,
-                                                     released: claims, privacy: privacy, at: startedAt)
+                                                     released: claims, usedPSI: data.usedPSI, privacy: privacy, at: startedAt)
                 if let receiptArtifact { artifacts.append(receiptArtifact) }
             } catch {
                 logger.error("cannot make a privacy receipt", ["request_id": .string(requestID), "error": .string(error.detail)])
@@ -363,10 +363,33 @@ public final class VerificationPipeline: Sendable {
                 try exchange.begin(query: .object(query), tenant: tenant.rawValue, requestID: requestID)
             }
             var rounds = 0
-            while case .request(let outgoing) = step {
+            exchanging: while true {
+                if case .result = step { break exchanging }
                 rounds += 1
                 guard rounds <= Self.maxRounds else {
                     throw APIProblem(502, "connector_error", "connector '\(manifest.name)' asked for more than \(Self.maxRounds) requests")
+                }
+                let outgoing: HTTPRequest
+                switch step {
+                case .result:
+                    break exchanging
+                case .request(let request):
+                    outgoing = request
+                case .psi(let psi):
+                    let base = TransportContext(connector: manifest.name, region: region, baseURL: baseURL, deadline: deadline,
+                                                requestID: requestID, trace: trace, routing: routing, budgetDeadline: deadline)
+                    let answer: HTTPResponse
+                    switch await runPSI(psi, base: base, round: rounds - 1, data: &data) {
+                    case .answer(let response): answer = response
+                    case .unreachable(let error):
+                        if let routing, routing.cannotAttest { return Self.notAvailable(request.claims) }
+                        throw routing?.problem ?? Self.problem(for: error, connector: manifest.name)
+                    case .failed(let problem): throw problem
+                    }
+                    step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
+                        try exchange.step(answer)
+                    }
+                    continue exchanging
                 }
                 let roundMs = outgoing.timeoutMs > 0 ? Int(outgoing.timeoutMs) : manifest.connection.requestTimeoutMs
                 let roundDeadline = min(ContinuousClock.now + .milliseconds(roundMs), deadline)
@@ -384,9 +407,7 @@ public final class VerificationPipeline: Sendable {
                         "request_id": .string(requestID), "connector": .string(manifest.name),
                         "region": .string(region.name), "error": .string(error.description),
                     ])
-                    if let routing, routing.cannotAttest {
-                        return .object(Dictionary(request.claims.map { ($0, JSONValue.string("not_available")) }) { a, _ in a })
-                    }
+                    if let routing, routing.cannotAttest { return Self.notAvailable(request.claims) }
                     throw routing?.problem ?? Self.problem(for: error, connector: manifest.name)
                 }
                 let checked = try data.received(response, for: outgoing, round: rounds - 1, region: routing?.region ?? region.name,
@@ -409,6 +430,11 @@ public final class VerificationPipeline: Sendable {
         } catch {
             throw APIProblem.internalError()
         }
+    }
+
+    /// The result when no allowed region can attest: every claim `not_available`.
+    static func notAvailable(_ claims: [String]) -> JSONValue {
+        .object(Dictionary(claims.map { ($0, JSONValue.string("not_available")) }) { a, _ in a })
     }
 
     /// Audit a request that ended without a verification, and count it.

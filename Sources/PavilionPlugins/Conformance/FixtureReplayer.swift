@@ -33,7 +33,7 @@ struct FixtureReplayer: Sendable {
         var offScript = 0
         var spoiled = false
         while true {
-            let request: HTTPRequest
+            let request: Asked
             switch step {
             case .result(let claims):
                 if !spoiled, index < recorded.exchanges.count {
@@ -41,7 +41,9 @@ struct FixtureReplayer: Sendable {
                 }
                 return .result(claims)
             case .request(let r):
-                request = r
+                request = .http(r)
+            case .psi(let p):
+                request = .psi(p)
             }
             let response: HTTPResponse
             if spoiled {
@@ -73,6 +75,37 @@ struct FixtureReplayer: Sendable {
             } catch {
                 return .failure(error)
             }
+        }
+    }
+
+    /// What a connector asked for in one step.
+    enum Asked: CustomStringConvertible {
+        case http(HTTPRequest)
+        case psi(PSIStepRequest)
+
+        var description: String {
+            switch self {
+            case .http(let request): return request.description
+            case .psi(let psi): return psi.description
+            }
+        }
+    }
+
+    /// What differs between the connector's step and the recording, or nil.
+    static func difference(_ asked: Asked, _ recording: RecordedFixture.RecordedExchange) -> String? {
+        switch asked {
+        case .http(let request):
+            guard recording.psi == nil else { return "expected a PSI step at \(recording.path), got \(request.method) \(request.path)" }
+            return difference(request, recording)
+        case .psi(let psi):
+            guard let recorded = recording.psi else {
+                return "expected \(recording.method) \(recording.path), got a PSI step at \(psi.path)"
+            }
+            if psi.path != recording.path || psi.mode.rawValue != recorded.mode {
+                return "expected PSI \(recorded.mode) at \(recording.path), got \(psi.description)"
+            }
+            if psi.elements != recorded.elements.map({ Array($0.utf8) }) { return "PSI elements differ from the recording" }
+            return nil
         }
     }
 

@@ -12,8 +12,10 @@ public struct RecordedFixture: Sendable, Hashable {
         public var expectation: Expectation
     }
 
-    /// One HTTP round: what the plugin must ask and what the DP answered.
+    /// One HTTP round (or PSI step): what the plugin must ask and what the DP
+    /// (or the host, for a PSI step) answered.
     public struct RecordedExchange: Sendable, Hashable {
+        /// The HTTP method, or `PSI` for a recorded PSI step.
         public var method: String
         public var path: String
         /// Header fields the request must carry, names lowercased.
@@ -25,9 +27,11 @@ public struct RecordedFixture: Sendable, Hashable {
         public var responseStatus: Int
         public var responseHeaders: [(String, String)]
         public var responseBody: [UInt8]
+        /// For a PSI step: the mode and the elements (UTF-8) the plugin must ask about.
+        public var psi: PSIRecording?
 
         public static func == (a: Self, b: Self) -> Bool {
-            a.method == b.method && a.path == b.path && a.headers == b.headers && a.body == b.body
+            a.method == b.method && a.path == b.path && a.headers == b.headers && a.body == b.body && a.psi == b.psi
                 && a.bodyText == b.bodyText && a.responseStatus == b.responseStatus
                 && a.responseHeaders.map { [$0.0, $0.1] } == b.responseHeaders.map { [$0.0, $0.1] }
                 && a.responseBody == b.responseBody
@@ -38,6 +42,14 @@ public struct RecordedFixture: Sendable, Hashable {
             hasher.combine(path)
             hasher.combine(responseBody)
         }
+    }
+
+    /// A recorded PSI step (`"psi": {"path", "mode", "elements"}` in the file).
+    public struct PSIRecording: Sendable, Hashable {
+        /// `intersection` or `cardinality`.
+        public var mode: String
+        /// The elements, as UTF-8 text.
+        public var elements: [String]
     }
 
     /// What the connector must end with.
@@ -135,8 +147,11 @@ public struct RecordedFixture: Sendable, Hashable {
     }
 
     private static func parseExchange(_ json: JSONValue, at: String, fail: (String, String) -> FixtureError) throws(FixtureError) -> RecordedExchange {
+        if let psi = json["psi"] {
+            return try parsePSIExchange(psi, response: json["response"], at: at, fail: fail)
+        }
         guard let e = json.objectValue, let request = e["request"]?.objectValue, let response = e["response"]?.objectValue else {
-            throw fail(at, "expected an object with \"request\" and \"response\" objects")
+            throw fail(at, "expected an object with \"request\" (or \"psi\") and \"response\" objects")
         }
         guard let method = request["method"]?.stringValue else { throw fail("\(at).request.method", "expected a string") }
         guard let path = request["path"]?.stringValue else { throw fail("\(at).request.path", "expected a string") }
@@ -150,6 +165,33 @@ public struct RecordedFixture: Sendable, Hashable {
             guard let s = t.stringValue else { throw fail("\(at).request.body_text", "expected a string") }
             bodyText = s
         }
+        let (status, responseHeaders, body) = try parseResponse(response, at: at, fail: fail)
+        return RecordedExchange(method: method, path: path, headers: headers, body: request["body"], bodyText: bodyText,
+                                responseStatus: status, responseHeaders: responseHeaders, responseBody: body)
+    }
+
+    private static func parsePSIExchange(_ json: JSONValue, response: JSONValue?, at: String,
+                                         fail: (String, String) -> FixtureError) throws(FixtureError) -> RecordedExchange {
+        guard let psi = json.objectValue, let path = psi["path"]?.stringValue else {
+            throw fail("\(at).psi", "expected an object with \"path\", \"mode\" and \"elements\"")
+        }
+        guard let mode = psi["mode"]?.stringValue, ["intersection", "cardinality"].contains(mode) else {
+            throw fail("\(at).psi.mode", "expected \"intersection\" or \"cardinality\"")
+        }
+        var elements: [String] = []
+        for (k, value) in (psi["elements"]?.arrayValue ?? []).enumerated() {
+            guard let text = value.stringValue else { throw fail("\(at).psi.elements[\(k)]", "expected a string") }
+            elements.append(text)
+        }
+        guard let response = response?.objectValue else { throw fail("\(at).response", "expected an object") }
+        let (status, responseHeaders, body) = try parseResponse(response, at: at, fail: fail)
+        return RecordedExchange(method: "PSI", path: path, headers: [:], body: nil, bodyText: nil, responseStatus: status,
+                                responseHeaders: responseHeaders, responseBody: body,
+                                psi: PSIRecording(mode: mode, elements: elements))
+    }
+
+    private static func parseResponse(_ response: [String: JSONValue], at: String, fail: (String, String) -> FixtureError)
+        throws(FixtureError) -> (Int, [(String, String)], [UInt8]) {
         guard let status = response["status"]?.intValue, (100...599).contains(status) else {
             throw fail("\(at).response.status", "expected an HTTP status 100..599")
         }
@@ -165,8 +207,7 @@ public struct RecordedFixture: Sendable, Hashable {
         } else if let value = response["body"] {
             body = value.serializedBytes
         }
-        return RecordedExchange(method: method, path: path, headers: headers, body: request["body"], bodyText: bodyText,
-                                responseStatus: Int(status), responseHeaders: responseHeaders, responseBody: body)
+        return (Int(status), responseHeaders, body)
     }
 }
 

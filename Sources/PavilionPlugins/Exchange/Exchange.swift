@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// Every output of the plugin is validated before it is returned: requests
 /// must be safe to send (allowed method, relative path without `..` or
-/// control characters, no host-owned headers); results must be JSON objects
-/// of the claims the query asked for. Calls on one exchange never overlap: a
+/// control characters, no host-owned headers); PSI steps (ABI 2 plugins
+/// only) must name a safe base path, a mode and 1 to 1,024 non-empty
+/// elements; results must be JSON objects of the claims the query asked for. Calls on one exchange never overlap: a
 /// `step` while another call on the same exchange is running throws
 /// ``ConnectorFailure/Code/state`` instead of reaching the plugin.
 ///
@@ -147,12 +148,15 @@ public final class Exchange: Sendable {
                             expecting expectation: StepValidator.Expectation) throws(ConnectorFailure) -> ExchangeStep {
         var outcome = StepValidator.interpret(raw, expecting: expectation)
         var awaiting = false
-        if case .success(.request) = outcome {
+        switch outcome {
+        case .success(.request), .success(.psi):
             if handle == nil {
                 outcome = .failure(ConnectorFailure(.invalidRequest, "plugin asked for a request but returned no exchange state"))
             } else {
                 awaiting = true
             }
+        case .success(.result), .failure:
+            break
         }
         let action = locked.withLock { $0.machine.callReturned(handle: handle, awaitingResponse: awaiting) }
         perform(action)

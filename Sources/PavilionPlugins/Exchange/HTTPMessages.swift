@@ -71,6 +71,10 @@ public struct HTTPResponse: Sendable, Equatable {
 public enum ExchangeStep: Sendable, Equatable {
     /// Perform this request and pass its response to ``Exchange/step(_:)``.
     case request(HTTPRequest)
+    /// Run this PSI against the DP and pass the answer
+    /// (``PSIStepRequest/answer(intersection:)`` or
+    /// ``PSIStepRequest/answer(cardinality:)``) to ``Exchange/step(_:)``. ABI 2.
+    case psi(PSIStepRequest)
     /// Done: a JSON object mapping each asked-for claim to its value.
     case result(JSONValue)
 }

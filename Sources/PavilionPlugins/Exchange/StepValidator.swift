@@ -43,6 +43,19 @@ enum StepValidator {
             case nil:
                 return .failure(ConnectorFailure(.invalidResult, "step kind is RESULT but no result was read"))
             }
+        case ABI.StepKind.psi:
+            guard raw.pluginVersion >= ABI.psiVersion else {
+                return .failure(ConnectorFailure(.invalidRequest,
+                                                 "plugin negotiated ABI \(raw.pluginVersion), which has no PSI steps (PV_STEP_PSI is ABI \(ABI.psiVersion))"))
+            }
+            switch raw.psi {
+            case .success(let psi)?:
+                return validate(psi).map(ExchangeStep.psi)
+            case .failure(let problem)?:
+                return .failure(ConnectorFailure(.invalidRequest, problem.message))
+            case nil:
+                return .failure(ConnectorFailure(.invalidRequest, "step kind is PSI but no PSI request was read"))
+            }
         default:
             return .failure(ConnectorFailure(.invalidResult, "plugin returned PV_OK with unknown step kind \(raw.kind)"))
         }
@@ -90,6 +103,27 @@ enum StepValidator {
         return .success(HTTPRequest(method: method, path: String(decoding: raw.path, as: UTF8.self), headers: headers,
                                     body: raw.body, idempotent: raw.flags & ABI.requestIdempotent != 0,
                                     timeoutMs: raw.timeoutMs))
+    }
+
+    static func validate(_ raw: RawPSIRequest) -> Result<PSIStepRequest, ConnectorFailure> {
+        func refuse(_ message: String) -> Result<PSIStepRequest, ConnectorFailure> {
+            .failure(ConnectorFailure(.invalidRequest, message))
+        }
+        let mode: PSIStepRequest.Mode
+        switch raw.mode {
+        case ABI.PSIMode.intersection: mode = .intersection
+        case ABI.PSIMode.cardinality: mode = .cardinality
+        default: return refuse("psi mode \(raw.mode) is neither PV_PSI_INTERSECTION nor PV_PSI_CARDINALITY")
+        }
+        if let problem = pathProblem(raw.path) { return refuse("psi " + problem) }
+        guard !raw.path.contains(UInt8(ascii: "?")), !raw.path.contains(UInt8(ascii: "#")) else {
+            return refuse("psi path '\(LogText.bounded(raw.path, limit: 128))' has a query or fragment; it must be a base path")
+        }
+        guard !raw.elements.isEmpty else { return refuse("psi asks about no elements") }
+        if let empty = raw.elements.firstIndex(where: \.isEmpty) { return refuse("psi element \(empty) is empty") }
+        var path = String(decoding: raw.path, as: UTF8.self)
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return .success(PSIStepRequest(path: path, elements: raw.elements, mode: mode))
     }
 
     /// Why `path` is not a safe origin-form request target, or `nil`.

@@ -12,14 +12,18 @@ internal import CPavilion
 
 /// Constants of the connector ABI as this host speaks it.
 enum ABI {
-    /// `PV_ABI_VERSION`: the highest (and only) version this host speaks.
+    /// `PV_ABI_VERSION`: the highest version this host speaks (it speaks every one from 1).
     static let hostVersion: UInt32 = PV_ABI_VERSION
+    /// The first version with `PV_STEP_PSI` and `pv_step_t.psi`.
+    static let psiVersion: UInt32 = 2
     /// `PV_ENTRY_SYMBOL`.
     static let entrySymbol = "pv_connector_entry"
     /// Size of the ABI-1 `pv_plugin_t`; a smaller `struct_size` is refused.
     static let pluginV1Size = UInt32(MemoryLayout<pv_plugin_t>.size)
     /// Size of the ABI-1 `pv_request_t`.
     static let requestV1Size = UInt32(MemoryLayout<pv_request_t>.size)
+    /// Size of the ABI-2 `pv_psi_request_t`.
+    static let psiRequestV2Size = UInt32(MemoryLayout<pv_psi_request_t>.size)
 
     /// `pv_status_t` values.
     enum Status {
@@ -39,6 +43,13 @@ enum ABI {
     enum StepKind {
         static let request: UInt32 = PV_STEP_REQUEST
         static let result: UInt32 = PV_STEP_RESULT
+        static let psi: UInt32 = PV_STEP_PSI
+    }
+
+    /// `pv_psi_request_t.mode` values.
+    enum PSIMode {
+        static let intersection: UInt32 = PV_PSI_INTERSECTION
+        static let cardinality: UInt32 = PV_PSI_CARDINALITY
     }
 
     /// `PV_REQUEST_IDEMPOTENT`.
@@ -65,6 +76,13 @@ struct RawRequest: Sendable {
     var timeoutMs: UInt32
 }
 
+/// A PSI step as the plugin described it, copied, not yet validated.
+struct RawPSIRequest: Sendable {
+    var path: [UInt8]
+    var elements: [[UInt8]]
+    var mode: UInt32
+}
+
 /// Everything a begin/step call returned, copied out of plugin memory.
 struct RawStep: Sendable {
     /// The call's `pv_status_t`.
@@ -79,6 +97,10 @@ struct RawStep: Sendable {
     var message: [UInt8]
     /// Whether the message was longer than what was copied.
     var messageTruncated: Bool
+    /// The PSI step when `kind` is PSI and the plugin speaks ABI 2, or why not.
+    var psi: Result<RawPSIRequest, SliceProblem>? = nil
+    /// The ABI version the plugin negotiated.
+    var pluginVersion: UInt32 = 1
 }
 
 /// Limits applied while copying plugin output.
@@ -141,8 +163,36 @@ private func readRequest(_ pointer: UnsafePointer<pv_request_t>?, limits: CopyLi
                       flags: request.flags, timeoutMs: request.timeout_ms)
 }
 
-private func readStep(status: UInt32, _ step: pv_step_t, limits: CopyLimits) -> RawStep {
-    var out = RawStep(status: status, kind: step.kind, request: nil, result: nil, message: [], messageTruncated: false)
+private func readPSIRequest(_ pointer: UnsafePointer<pv_psi_request_t>?) throws(SliceProblem) -> RawPSIRequest {
+    guard let pointer else { throw SliceProblem(message: "step kind is PSI but psi is NULL") }
+    let raw = UnsafeRawPointer(pointer)
+    let version = raw.load(as: UInt32.self)
+    let size = raw.load(fromByteOffset: 4, as: UInt32.self)
+    guard version >= ABI.psiVersion else { throw SliceProblem(message: "psi abi_version is \(version); PSI steps are ABI 2") }
+    guard size >= ABI.psiRequestV2Size else {
+        throw SliceProblem(message: "psi struct_size \(size) is smaller than the ABI-2 size \(ABI.psiRequestV2Size)")
+    }
+    let request = pointer.pointee
+    let path = try copySlice(request.path, limit: 1024, what: "psi path")
+    guard request.element_count <= PSIStepRequest.maxElements else {
+        throw SliceProblem(message: "psi asks about \(request.element_count) elements, over the limit of \(PSIStepRequest.maxElements)")
+    }
+    var elements: [[UInt8]] = []
+    if request.element_count > 0 {
+        guard let slices = request.elements else {
+            throw SliceProblem(message: "psi has \(request.element_count) elements but a NULL element array")
+        }
+        elements.reserveCapacity(request.element_count)
+        for (index, slice) in UnsafeBufferPointer(start: slices, count: request.element_count).enumerated() {
+            elements.append(try copySlice(slice, limit: PSIStepRequest.maxElementBytes, what: "psi element \(index)"))
+        }
+    }
+    return RawPSIRequest(path: path, elements: elements, mode: request.mode)
+}
+
+private func readStep(status: UInt32, _ step: pv_step_t, limits: CopyLimits, pluginVersion: UInt32) -> RawStep {
+    var out = RawStep(status: status, kind: step.kind, request: nil, result: nil, message: [], messageTruncated: false,
+                      pluginVersion: pluginVersion)
     if status == ABI.Status.ok {
         if step.kind == ABI.StepKind.request {
             do throws(SliceProblem) {
@@ -155,6 +205,13 @@ private func readStep(status: UInt32, _ step: pv_step_t, limits: CopyLimits) -> 
                 out.result = .success(try copySlice(step.result, limit: limits.result, what: "result"))
             } catch {
                 out.result = .failure(error)
+            }
+        } else if step.kind == ABI.StepKind.psi, pluginVersion >= ABI.psiVersion {
+            // `psi` exists only from ABI 2: never read it from an ABI-1 plugin.
+            do throws(SliceProblem) {
+                out.psi = .success(try readPSIRequest(step.psi))
+            } catch {
+                out.psi = .failure(error)
             }
         }
     } else {
@@ -215,7 +272,7 @@ func callEntry(_ entry: EntryFunction, host: HostTable) -> EntryOutcome {
     let version = raw.load(as: UInt32.self)
     let size = raw.load(fromByteOffset: 4, as: UInt32.self)
     guard size >= ABI.pluginV1Size else { return .tooSmall(abiVersion: version, structSize: size) }
-    return .table(abiVersion: version, structSize: size, VTable(raw: table.pointee))
+    return .table(abiVersion: version, structSize: size, VTable(raw: table.pointee, abiVersion: version))
 }
 
 /// A copy of the plugin's `pv_plugin_t` (its function pointers stay valid
@@ -223,6 +280,8 @@ func callEntry(_ entry: EntryFunction, host: HostTable) -> EntryOutcome {
 struct VTable: @unchecked Sendable {
     // Sendable: immutable C function pointers.
     fileprivate let raw: pv_plugin_t
+    /// The ABI version the plugin's vtable claims (checked by the loader).
+    let abiVersion: UInt32
 
     /// Names of required slots that are NULL.
     var missingRequiredSlots: [String] {
@@ -289,7 +348,7 @@ struct VTable: @unchecked Sendable {
         let status = query.withUnsafeBufferPointer { buffer in
             begin(instance.raw, hostExchange, pv_bytes_t(ptr: buffer.baseAddress, len: buffer.count), &exchange, &step)
         }
-        let copied = readStep(status: status, step, limits: limits)
+        let copied = readStep(status: status, step, limits: limits, pluginVersion: abiVersion)
         return (copied, exchange.map(PluginExchangeHandle.init(raw:)))
     }
 
@@ -305,7 +364,7 @@ struct VTable: @unchecked Sendable {
         var step = makeStep()
         let hostExchange = OpaquePointer(Unmanaged.passUnretained(context).toOpaque())
         let status = healthBegin(instance.raw, hostExchange, &exchange, &step)
-        return (readStep(status: status, step, limits: limits), exchange.map(PluginExchangeHandle.init(raw:)))
+        return (readStep(status: status, step, limits: limits, pluginVersion: abiVersion), exchange.map(PluginExchangeHandle.init(raw:)))
     }
 
     /// `exchange_step(exchange, response, &step)`.
@@ -316,7 +375,7 @@ struct VTable: @unchecked Sendable {
         }
         var step = makeStep()
         let status = withResponse(response) { pointer in stepFunction(exchange.raw, pointer, &step) }
-        return readStep(status: status, step, limits: limits)
+        return readStep(status: status, step, limits: limits, pluginVersion: abiVersion)
     }
 
     /// `exchange_end(exchange)`.

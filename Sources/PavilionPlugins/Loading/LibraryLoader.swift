@@ -60,7 +60,7 @@ public struct LibraryLoader: Sendable {
         switch callEntry(entry, host: library.hostTable) {
         case .refused:
             throw PluginError(.noCommonABI,
-                              "library '\(manifest.library.path)' shares no ABI version with this host (host speaks \(ABI.hostVersion)); its entry returned NULL",
+                              "library '\(manifest.library.path)' shares no ABI version with this host (host speaks 1...\(ABI.hostVersion)); its entry returned NULL",
                               at: manifest.location(of: "spec.library.abi"))
         case .tooSmall(let version, let size):
             if let refusal = Self.checkVersion(version, manifest: manifest) { throw refusal }

@@ -35,8 +35,9 @@ public final class DPSimulator: Sendable {
     ///   - group: loops to run on; nil makes a group of
     ///     `configuration.threads` loops that ``shutdown(gracePeriod:)`` stops.
     /// - Throws: ``SimulatorError`` `invalidConfiguration` (faults out of
-    ///   bounds, a certificate without a key) or `startFailed` (TLS files
-    ///   that do not load, no event loops).
+    ///   bounds, a certificate without a key, an empty fraud list) or
+    ///   `startFailed` (TLS files that do not load, no event loops, a fraud
+    ///   list that cannot be preprocessed).
     public init(configuration: SimulatorConfiguration, group: EventLoopGroup? = nil) throws(SimulatorError) {
         do { try configuration.faults.validate() } catch {
             throw SimulatorError(.invalidConfiguration, error.reason)
@@ -48,7 +49,7 @@ public final class DPSimulator: Sendable {
         default: throw SimulatorError(.invalidConfiguration, "TLS needs both a certificate file and a key file")
         }
         self.configuration = configuration
-        let core = SimulatorCore(configuration: configuration)
+        let core = try SimulatorCore(configuration: configuration)
         self.core = core
         if let group {
             self.group = group

@@ -20,6 +20,9 @@ public struct SimulatorConfiguration: Sendable {
     public var tokenLifetime: Duration?
     /// The people the simulator knows. Default ``SyntheticPerson/builtIn``.
     public var people: [SyntheticPerson]
+    /// The numbers a ``SimulatorKind/fraudList`` register lists (E.164).
+    /// Default: `+34600000002` and `+447700900500` … `+447700900599`.
+    public var listedNumbers: [String]
     /// The faults injected from the start.
     public var faults: SimulatorFaults
     /// Seed for the `errorRate` draws, for repeatable tests; nil (the
@@ -39,7 +42,9 @@ public struct SimulatorConfiguration: Sendable {
                 tlsKeyFile: String? = nil, clientID: String = "test-client", clientSecret: String = "s3cr3t",
                 tokenLifetime: Duration? = nil, people: [SyntheticPerson] = SyntheticPerson.builtIn,
                 faults: SimulatorFaults = .none, randomSeed: UInt64? = nil, threads: Int = 1,
-                stallLimit: Duration = .seconds(120), responseSigner: SimulatorResponseSigner? = nil) {
+                stallLimit: Duration = .seconds(120), responseSigner: SimulatorResponseSigner? = nil,
+                listedNumbers: [String]? = nil) {
+        self.listedNumbers = listedNumbers ?? FraudListAPI.builtInNumbers
         self.responseSigner = responseSigner
         self.kind = kind
         self.host = host

@@ -11,7 +11,7 @@ final class SimulatorCore: Sendable {
     let stallLimit: Duration
     let signer: SimulatorResponseSigner?
 
-    init(configuration: SimulatorConfiguration) {
+    init(configuration: SimulatorConfiguration) throws(SimulatorError) {
         signer = configuration.responseSigner
         kind = configuration.kind
         injector = FaultInjector(faults: configuration.faults, seed: configuration.randomSeed)
@@ -22,6 +22,7 @@ final class SimulatorCore: Sendable {
         case .camara: api = CamaraKYCMatchAPI(people: configuration.people, issuer: issuer)
         case .fhir: api = FHIRPatientAPI(people: configuration.people, issuer: issuer)
         case .echo: api = EchoAPI()
+        case .fraudList: api = try FraudListAPI(numbers: configuration.listedNumbers)
         }
     }
 

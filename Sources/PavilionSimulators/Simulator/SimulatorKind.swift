@@ -6,4 +6,7 @@ public enum SimulatorKind: String, Sendable, Hashable, CaseIterable {
     case fhir
     /// `GET /echo` and `GET /health`, for the echo connector and benchmarks.
     case echo
+    /// A telco fraud register published as a `pavilion-psi-v1` set under
+    /// `/psi/v1/` (the fraud-list connector's PSI steps).
+    case fraudList = "fraud-list"
 }

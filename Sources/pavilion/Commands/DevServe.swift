@@ -15,7 +15,8 @@ import PavilionSimulators
 /// and prints a `curl` command that works as printed.
 enum DevServe {
     /// Which simulator answers for which shipped connector.
-    static let simulators: [String: SimulatorKind] = ["camara-kyc-match": .camara, "fhir-patient": .fhir, "echo": .echo]
+    static let simulators: [String: SimulatorKind] = ["camara-kyc-match": .camara, "fhir-patient": .fhir, "echo": .echo,
+                                                      "fraud-list": .fraudList]
 
     static func run(_ args: Arguments) throws -> Int32 {
         let data = absolute(args.option("data") ?? ".pavilion")
@@ -143,6 +144,10 @@ enum DevServe {
                        "subject": ["phone_number": "+34600000001", "given_name": "Ana", "family_name": "García"]]
         case "echo":
             request = ["connector": "echo", "claims": ["echo"], "purpose": purpose, "jurisdiction": zone, "subject": [:]]
+        case "fraud-list":
+            // Listed in the simulator's register; the register only ever sees it blinded.
+            request = ["connector": "fraud-list", "claims": ["listed"], "purpose": purpose, "jurisdiction": zone,
+                       "subject": ["phone_number": "+34 600 000 002"]]
         default:
             return nil
         }

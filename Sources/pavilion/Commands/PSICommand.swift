@@ -2,6 +2,7 @@ import Foundation
 import PavilionCore
 import PavilionNet
 import PavilionPrivacy
+import PavilionSimulators
 
 /// `pavilion psi serve|query`: private set intersection between a client's
 /// set file and a server's set file (one UTF-8 element per line) over HTTP

@@ -10,7 +10,7 @@ final class ConnectorsListCommandTests: XCTestCase {
         let result = try workspace.pavilion(["connectors", "list", "--dir", "connectors.d", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let entries = try XCTUnwrap(try parseJSON(result.stdout).arrayValue)
-        XCTAssertEqual(Set(entries.compactMap { $0["name"]?.stringValue }), ["echo", "camara-kyc-match", "fhir-patient"])
+        XCTAssertEqual(Set(entries.compactMap { $0["name"]?.stringValue }), ["echo", "camara-kyc-match", "fhir-patient", "fraud-list"])
         for entry in entries {
             XCTAssertEqual(entry["state"], "loaded", entry.serialized)
         }

@@ -9,7 +9,7 @@ final class ManifestCommandTests: XCTestCase {
         let result = try workspace.pavilion(["manifest", "lint", "connectors.d"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertEqual(result.stdout, "")
-        XCTAssertTrue(result.stderr.contains("3 manifest(s) checked, 0 problem(s)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("4 manifest(s) checked, 0 problem(s)"), result.stderr)
     }
 
     func testLintPrintsEveryBadFixtureProblemAsPathLineColumnAndExitsOne() throws {

@@ -28,7 +28,7 @@ final class DevModeTests: XCTestCase {
             XCTAssertNotNil(dev[key]?.stringValue, "dev.json lacks \(key)")
         }
         let examples = try XCTUnwrap(dev["examples"]?.arrayValue)
-        XCTAssertEqual(Set(examples.compactMap { $0["connector"]?.stringValue }), ["echo", "camara-kyc-match", "fhir-patient"])
+        XCTAssertEqual(Set(examples.compactMap { $0["connector"]?.stringValue }), ["echo", "camara-kyc-match", "fhir-patient", "fraud-list"])
         for example in examples {
             let request = try XCTUnwrap(example["request"])
             let run = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/curl"), [

@@ -23,6 +23,24 @@ final class ServiceVerificationTests: ServiceTestCase {
         try assertReadBack(response)
     }
 
+    func testFraudListAnswersThroughAPSIStepAndTheRegisterNeverSeesTheNumber() throws {
+        let body = #"""
+            {"connector":"fraud-list","claims":["listed"],"subject":{"phone_number":"%@"},
+             "purpose":"fraud_prevention","lawful_basis":"legitimate_interests","jurisdiction":"eu"}
+            """#
+        let listed = try verify(body.replacingOccurrences(of: "%@", with: "+44 7700 900555"))
+        XCTAssertEqual(listed.status, 200, listed.summary)
+        XCTAssertEqual(listed.json?["status"], "completed")
+        XCTAssertEqual(listed.json?["claims"], ["listed": true])
+        try assertReadBack(listed)
+        let unlisted = try verify(body.replacingOccurrences(of: "%@", with: "+447700900123"))
+        XCTAssertEqual(unlisted.json?["claims"], ["listed": false], unlisted.summary)
+        let stats = try harness.simulatorControl("fraud-list").get("/_sim/stats")
+        let paths = Set((stats.json?["requests"]?.objectValue ?? [:]).keys)
+        XCTAssertEqual(paths, ["/psi/v1/info", "/psi/v1/evaluate", "/psi/v1/set"], stats.body)
+        XCTAssertFalse(harness.server?.stderr.text.contains("7700900") ?? true, "no log line holds the number")
+    }
+
     func testFHIRPatientAnswersAgeOver18AndNeverTheBirthDate() throws {
         let response = try verify(Self.fhirBody)
         XCTAssertEqual(response.status, 200, response.summary)

@@ -5,7 +5,7 @@ import PavilionTestSupport
 import XCTest
 
 /// The real service as an operator runs it: `pavilion simulate` children for
-/// the three data providers, a private CA and a server certificate for
+/// the four data providers, a private CA and a server certificate for
 /// 127.0.0.1/localhost, the shipped connectors built and pinned, a 0600
 /// secrets file, tenants `acme` and `other` with keys made through the
 /// binary, and `pavilion serve --config pavilion.yaml` over TLS.
@@ -38,9 +38,9 @@ final class ServiceHarness: @unchecked Sendable {
 
     /// The shipped connectors and what their regions are called.
     static let regions = ["echo": ["local"], "camara-kyc-match": ["eu-west", "eu-central", "uk-south"],
-                          "fhir-patient": ["us-east"]]
+                          "fhir-patient": ["us-east"], "fraud-list": ["eu-west"]]
     /// The simulator kind behind each connector.
-    static let simulatorKinds = ["echo": "echo", "camara-kyc-match": "camara", "fhir-patient": "fhir"]
+    static let simulatorKinds = ["echo": "echo", "camara-kyc-match": "camara", "fhir-patient": "fhir", "fraud-list": "fraud-list"]
 
     let workspace: Workspace
     let options: Options
@@ -49,13 +49,13 @@ final class ServiceHarness: @unchecked Sendable {
     var configFile: URL { root.appendingPathComponent("pavilion.yaml") }
     var caFile: URL { root.appendingPathComponent("tls/ca.pem") }
 
-    /// Simulators by kind (`echo`, `camara`, `fhir`).
+    /// Simulators by kind (`echo`, `camara`, `fhir`, `fraud-list`).
     private(set) var simulators: [String: Simulator] = [:]
     /// `pavilion serve`, while it runs.
     private(set) var server: ChildProcess?
     /// The server's base URL, `https://127.0.0.1:PORT`.
     private(set) var baseURL = ""
-    /// Tenant `acme`'s API key (all three connectors enabled).
+    /// Tenant `acme`'s API key (all four connectors enabled).
     private(set) var acmeKey = ""
     /// Tenant `other`'s API key (echo enabled).
     private(set) var otherKey = ""
@@ -99,9 +99,9 @@ final class ServiceHarness: @unchecked Sendable {
     // MARK: - Setup steps
 
     private func startSimulators() throws {
-        for kind in ["echo", "camara", "fhir"] {
+        for kind in ["echo", "camara", "fhir", "fraud-list"] {
             var arguments = ["simulate", kind, "--host", "127.0.0.1", "--port", "0"]
-            if kind != "echo" { arguments += ["--client-id", "test-client", "--client-secret", "s3cr3t"] }
+            if kind == "camara" || kind == "fhir" { arguments += ["--client-id", "test-client", "--client-secret", "s3cr3t"] }
             let child = try ChildProcess(TestEnvironment.pavilionBinary, arguments, in: root)
             // Registered before waiting so that shutdown() stops it whatever happens next.
             simulators[kind] = Simulator(kind: kind, child: child, url: "")
@@ -135,7 +135,7 @@ final class ServiceHarness: @unchecked Sendable {
     }
 
     private func makeTenants() throws {
-        try pavilion(["tenants", "create", "acme", "--connectors", "echo,camara-kyc-match,fhir-patient", "--data", dataDirectory.path])
+        try pavilion(["tenants", "create", "acme", "--connectors", "echo,camara-kyc-match,fhir-patient,fraud-list", "--data", dataDirectory.path])
         acmeKey = try pavilion(["keys", "create", "--tenant", "acme", "--data", dataDirectory.path])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         try pavilion(["tenants", "create", "other", "--connectors", "echo", "--data", dataDirectory.path])
@@ -185,7 +185,7 @@ final class ServiceHarness: @unchecked Sendable {
         baseURL = try XCTUnwrap(ready["url"]?.stringValue, line)
         let loaded = Set((ready["connectors"]?.arrayValue ?? []).compactMap(\.stringValue))
         guard loaded == Set(Self.regions.keys) else {
-            throw HarnessError("pavilion serve is ready with connectors \(loaded.sorted()), expected all three: \(child.stderr.text)")
+            throw HarnessError("pavilion serve is ready with connectors \(loaded.sorted()), expected all four: \(child.stderr.text)")
         }
     }
 

@@ -20,7 +20,7 @@ struct Workspace {
     }
 
     /// A workspace holding the shipped connectors, built and pinned.
-    static func shipped(_ names: [String] = ["echo", "camara-kyc-match", "fhir-patient"]) throws -> Workspace {
+    static func shipped(_ names: [String] = ["echo", "camara-kyc-match", "fhir-patient", "fraud-list"]) throws -> Workspace {
         let workspace = try empty()
         let source = TestEnvironment.packageRoot.appendingPathComponent("connectors.d")
         try FileManager.default.copyItem(at: source.appendingPathComponent("fixtures"),

@@ -22,6 +22,10 @@ final class FixtureReplayTests: XCTestCase {
         try assertReplays("pv_fhir_patient", "fhir-patient.json", atLeast: 30)
     }
 
+    func testFraudListFixturesReplay() throws {
+        try assertReplays("pv_fraud_list", "fraud-list.json", atLeast: 10)
+    }
+
     func testFHIRAgesAroundLeapDayBirthdaysReplay() throws {
         try assertReplays("pv_fhir_patient", "fhir-patient-2026-02-28.json", atLeast: 2)
         try assertReplays("pv_fhir_patient", "fhir-patient-2026-03-01.json", atLeast: 2)

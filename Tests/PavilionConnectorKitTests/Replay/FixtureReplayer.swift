@@ -54,6 +54,19 @@ struct FixtureReplayer {
                 if got != wanted { return "expected result \(wanted.serialized), got \(got.serialized)" }
                 if used != exchanges.count { return "finished after \(used) of \(exchanges.count) exchanges" }
                 return nil
+            case .psi(let psi):
+                guard used < exchanges.count else {
+                    return "plugin asked for a PSI step beyond the \(exchanges.count) recorded exchanges"
+                }
+                let recorded = exchanges[used]
+                used += 1
+                let wanted = recorded["psi"] ?? .null
+                let elements = (wanted["elements"]?.arrayValue ?? []).map { Array(($0.stringValue ?? "").utf8) }
+                let mode = wanted["mode"]?.stringValue == "cardinality" ? PV_PSI_CARDINALITY : PV_PSI_INTERSECTION
+                if wanted["path"]?.stringValue != psi.path || elements != psi.elements || mode != psi.mode {
+                    return "exchange \(used): PSI step \(psi.path) mode \(psi.mode) differs from the recording"
+                }
+                outcome = respond(recorded, session, exchange) ?? .error(PV_ERR_INTERNAL, "exchange \(used) lacks response.status")
             case .request(let request):
                 guard used < exchanges.count else {
                     return "plugin asked for exchange \(used + 1) (\(request.method) \(request.path)) beyond the \(exchanges.count) recorded"
@@ -63,19 +76,24 @@ struct FixtureReplayer {
                 if let mismatch = compare(request, recorded["request"] ?? .null) {
                     return "exchange \(used): \(mismatch)"
                 }
-                guard let response = recorded["response"], let status = response["status"]?.intValue else {
-                    return "exchange \(used) lacks response.status"
-                }
-                var headers: [(String, String)] = []
-                for (k, v) in response["headers"]?.objectValue ?? [:] { headers.append((k, v.stringValue ?? "")) }
-                let body: [UInt8]
-                if let text = response["body_text"]?.stringValue { body = Array(text.utf8) }
-                else if let json = response["body"] { body = json.serializedBytes }
-                else { body = [] }
-                outcome = session.step(exchange, status: UInt32(status), headers: headers, body: body)
+                guard let next = respond(recorded, session, exchange) else { return "exchange \(used) lacks response.status" }
+                outcome = next
             }
         }
     }
+
+    /// Step with the recorded response, or nil when it has no status.
+    private func respond(_ recorded: ConnectorJSON, _ session: ConnectorSession, _ exchange: OpaquePointer?) -> StepOutcome? {
+        guard let response = recorded["response"], let status = response["status"]?.intValue else { return nil }
+        var headers: [(String, String)] = []
+        for (k, v) in response["headers"]?.objectValue ?? [:] { headers.append((k, v.stringValue ?? "")) }
+        let body: [UInt8]
+        if let text = response["body_text"]?.stringValue { body = Array(text.utf8) }
+        else if let json = response["body"] { body = json.serializedBytes }
+        else { body = [] }
+        return session.step(exchange, status: UInt32(status), headers: headers, body: body)
+    }
+
 
     private func compare(_ request: StepOutcome.Request, _ wanted: ConnectorJSON) -> String? {
         if let method = wanted["method"]?.stringValue, method != request.method {

@@ -54,7 +54,15 @@ enum StepOutcome: Equatable {
         }
     }
 
+    /// A PSI step (ABI 2), copied.
+    struct PSI: Equatable {
+        var path: String
+        var elements: [[UInt8]]
+        var mode: UInt32
+    }
+
     case request(Request)
+    case psi(PSI)
     case result([UInt8])
     case error(pv_status_t, String)
 }
@@ -82,6 +90,12 @@ func outcome(_ status: pv_status_t, _ step: pv_step_t) -> StepOutcome {
         return .request(.init(method: String(decoding: bytes(r.method), as: UTF8.self),
                               path: String(decoding: bytes(r.path), as: UTF8.self),
                               headers: headers, body: bytes(r.body), flags: r.flags))
+    case PV_STEP_PSI:
+        guard let p = step.psi?.pointee, p.struct_size >= MemoryLayout<pv_psi_request_t>.size else {
+            return .error(PV_ERR_INTERNAL, "PSI without a psi request")
+        }
+        let elements = p.elements.map { Array(UnsafeBufferPointer(start: $0, count: p.element_count)).map(bytes) } ?? []
+        return .psi(.init(path: String(decoding: bytes(p.path), as: UTF8.self), elements: elements, mode: p.mode))
     default:
         return .error(PV_ERR_INTERNAL, "unknown step kind \(step.kind)")
     }

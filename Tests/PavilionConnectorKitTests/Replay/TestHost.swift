@@ -20,15 +20,16 @@ final class TestHost {
     ///   - clockMilliseconds: what clock_ms returns.
     ///   - structSize: the struct_size to advertise (default: the whole pv_host_t).
     ///   - omitSecret: leave the secret slot NULL.
+    ///   - abiVersion: the version the table claims (default this header's).
     init(secrets: [String: String] = [:], clockMilliseconds: Int64 = 1_767_225_600_000,
-         structSize: Int = MemoryLayout<pv_host_t>.size, omitSecret: Bool = false) {
+         structSize: Int = MemoryLayout<pv_host_t>.size, omitSecret: Bool = false, abiVersion: UInt32 = PV_ABI_VERSION) {
         self.secrets = secrets.mapValues { Array($0.utf8) }
         self.clockMilliseconds = clockMilliseconds
         tableSize = max(structSize, MemoryLayout<pv_host_t>.size) + 64
         table = UnsafeMutableRawPointer.allocate(byteCount: tableSize, alignment: 16)
         table.initializeMemory(as: UInt8.self, repeating: 0, count: tableSize)
         var full = pv_host_t()
-        full.abi_version = PV_ABI_VERSION
+        full.abi_version = abiVersion
         full.struct_size = UInt32(structSize)
         full.log = testLog
         full.secret = omitSecret ? nil : testSecret

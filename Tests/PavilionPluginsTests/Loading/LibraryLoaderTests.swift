@@ -23,8 +23,20 @@ final class LibraryLoaderTests: XCTestCase {
         XCTAssertEqual(Set(plugin.description.claims), ["age_over_18", "name_match"])
         XCTAssertTrue(plugin.description.health)
         XCTAssertTrue(plugin.hasHealthProbe)
-        XCTAssertEqual(plugin.abiVersion, 1)
+        XCTAssertEqual(plugin.abiVersion, 2, "good.c claims the header's PV_ABI_VERSION")
         XCTAssertEqual(plugin.sha256, try SHA256.hexOfFile(atPath: library.path))
+    }
+
+    func testAnABI1LibraryStillLoadsAndRuns() throws {
+        let library = try Fixture.library("abi_version", flags: ["-DFX_ABI=1"])
+        let plugin = try makeLoaderOrFail().load(makeManifest(library: library, health: false))
+        XCTAssertEqual(plugin.abiVersion, 1)
+        let exchange = try ConnectorInstance(plugin: plugin).makeExchange()
+        guard case .request(let request) = try exchange.begin(query: query(), tenant: "acme", requestID: "r1") else {
+            return XCTFail("expected a request")
+        }
+        XCTAssertEqual(request.path, "/v1/subject")
+        XCTAssertEqual(try exchange.step(HTTPResponse(status: 200, json: ["age_over_18": true])), .result(["age_over_18": true]))
     }
 
     func testVerifiedCopyIsContentAddressedAndReadOnly() throws {

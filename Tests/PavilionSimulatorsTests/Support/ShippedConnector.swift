@@ -42,6 +42,7 @@ enum ShippedConnector {
         "camara-kyc-match": "pv_camara_kyc_match",
         "fhir-patient": "pv_fhir_patient",
         "echo": "pv_echo",
+        "fraud-list": "pv_fraud_list",
     ]
 
     private static let cache = Mutex<[String: ConnectorInstance]>([:])

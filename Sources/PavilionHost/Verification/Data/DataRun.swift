@@ -24,6 +24,8 @@ struct DataRun: Sendable {
     private(set) var lineage: LineageRecorder
     /// The quality report, once scored.
     private(set) var quality: QualityReport?
+    /// Whether the connector ran a PSI step (the privacy receipt names it).
+    private(set) var usedPSI = false
 
     init(id: VerificationID, manifest: Manifest, stages: CompiledDataStages, keyedHash: @escaping @Sendable ([UInt8]) -> [UInt8],
          startedAt: Date) {
@@ -85,6 +87,17 @@ struct DataRun: Sendable {
         record(round: round, region: region, endpoint: endpoint, response: response, digest: checked.digest,
                signature: checked.signature, error: nil, startedAt: startedAt, duration: duration)
         return out
+    }
+
+    /// A PSI step (`PV_STEP_PSI`) as one round: the synthetic answer the
+    /// connector is stepped with, or the failure's code. The DP's PSI
+    /// messages are blinded points and digests, so the round records the
+    /// answer, not them.
+    mutating func recordPSI(answer: HTTPResponse?, errorCode: String?, round: Int, region: String, endpoint: String,
+                            startedAt: Date, duration: Duration) {
+        usedPSI = true
+        lineage.recordExchange(region: region, endpoint: endpoint, index: round, httpStatus: answer?.status,
+                               responseBody: answer?.body, errorCode: errorCode, at: LineageTimestamp(startedAt), duration: duration)
     }
 
     /// A round that got no response (timeout, unreachable).

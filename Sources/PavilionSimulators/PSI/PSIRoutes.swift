@@ -3,7 +3,8 @@ import PavilionCore
 import PavilionNet
 import PavilionPrivacy
 
-/// The HTTP face of a ``PSIServer`` (`pavilion psi serve`):
+/// The HTTP face of a ``PSIServer``, shared by `pavilion psi serve` and
+/// the fraud-list simulator (``SimulatorKind/fraudList``):
 ///
 /// | route | body in | body out |
 /// |---|---|---|
@@ -16,8 +17,13 @@ import PavilionPrivacy
 ///
 /// Binary bodies are `application/octet-stream`. Errors are RFC 9457
 /// problems: 400 malformed, 403 refused, 404/405 unknown route, 500 internal.
-enum PSIRoutes {
-    static func handle(_ request: HTTPServerRequest, _ psi: PSIServer) -> HTTPServerResponse {
+public enum PSIRoutes {
+    /// Answer one request under `/psi/v1/`.
+    /// - Parameters:
+    ///   - request: the HTTP request.
+    ///   - psi: the server answering the protocol.
+    /// - Returns: the answer, or a problem (404 outside `/psi/v1/`).
+    public static func handle(_ request: HTTPServerRequest, _ psi: PSIServer) -> HTTPServerResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard parts.count >= 3, parts[0] == "psi", parts[1] == "v1" else { return notFound(request.path) }
         do throws(PSIError) {
