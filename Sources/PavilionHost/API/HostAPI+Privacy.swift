@@ -168,7 +168,7 @@ extension HostAPI {
         let bundle: ReceiptBundle?
         do { bundle = try await privacy.receipts.bundle(index: index) } catch { throw logUnavailable(error) }
         guard let bundle else { throw APIProblem(404, "receipt_not_found", "the log has no receipt \(index)") }
-        if let tenant = caller.tenant, bundle.signedReceipt.receipt.tenant != tenant.rawValue {
+        if let tenant = caller.tenant, bundle.receipt.tenant != tenant.rawValue {
             throw APIProblem.forbidden("receipt \(index) belongs to another tenant")
         }
         return Self.json(200, bundle.json)

@@ -9,6 +9,7 @@ import PavilionStore
 /// privacy:
 ///   secret_file: privacy.key          # default: <data_dir>/privacy.key, made on first start
 ///   log_key: receipt-log-eddsa        # optional: a key of the credentials: key source signs the log
+///   log: { sign_interval_ms: 1000 }   # a tree head at least this often while the log grows
 ///   probing:                          # absent: no probing limit
 ///     answers_per_period: 20
 ///     reset_period_seconds: 86400
@@ -73,9 +74,12 @@ public struct PrivacyConfiguration: Sendable, Hashable {
     /// the OPRF key-sealing key and the log signing key are derived.
     public var secretFile: String?
     /// `log_key`: the label of an EdDSA or ES256 key in the `credentials:`
-    /// key source (software store or HSM) that signs receipts and tree
+    /// key source (software store or HSM) that signs the receipt log's tree
     /// heads instead of the key derived from the secret.
     public var logKey: String?
+    /// `log.sign_interval_ms`: the longest a logged receipt waits for a
+    /// signed tree head that covers it (the background signer's period).
+    public var logSignIntervalMilliseconds: Int = 1000
     /// `probing`; `nil` when verifications are not limited per subject.
     public var probing: Probing?
     /// `budgets`: tenant → its differential-privacy budget.
@@ -105,8 +109,8 @@ public struct PrivacyConfiguration: Sendable, Hashable {
     /// Read the `privacy:` mapping of `root`.
     static func parse(_ reader: inout ConfigReader, root: [String: JSONValue]?, path: (String) -> String) -> PrivacyConfiguration? {
         guard let section = reader.mapping("privacy", in: root,
-                                           allowed: ["secret_file", "log_key", "probing", "budgets", "default_budget", "oprf",
-                                                    "psi", "psi_sets"]) else {
+                                           allowed: ["secret_file", "log_key", "log", "probing", "budgets", "default_budget",
+                                                    "oprf", "psi", "psi_sets"]) else {
             return nil
         }
         var config = PrivacyConfiguration()
@@ -114,6 +118,10 @@ public struct PrivacyConfiguration: Sendable, Hashable {
         config.logKey = reader.string("privacy.log_key", in: section, key: "log_key")
         if config.logKey != nil, root?["credentials"] == nil {
             reader.error("privacy.log_key", "privacy.log_key names a key of the credentials: key source; add a credentials: section")
+        }
+        if let l = reader.mapping("privacy.log", in: section, allowed: ["sign_interval_ms"]),
+           let v = reader.integer("privacy.log.sign_interval_ms", in: l, key: "sign_interval_ms", range: 10...3_600_000) {
+            config.logSignIntervalMilliseconds = v
         }
         if let p = reader.mapping("privacy.probing", in: section,
                                   allowed: ["answers_per_period", "reset_period_seconds", "subject_fields", "tenants"]) {

@@ -7,9 +7,13 @@ import PavilionStore
 
 /// The verification pipeline's privacy stages: the probing limit before
 /// the data provider is asked, and the privacy receipt of every stored
-/// verification (signed, appended to the transparency log, kept as the
-/// `privacy_receipt` artifact). See `docs/privacy.md`.
+/// verification (its `privacy_receipt` artifact, which the store appends to
+/// the transparency log; the log's next signed tree head covers it). See
+/// `docs/privacy.md`.
 extension VerificationPipeline {
+    /// The artifact kind of a privacy receipt.
+    static let receiptArtifactKind = "privacy_receipt"
+
     /// The claim types that answer yes or no.
     static let yesNoClaimTypes: Set<String> = ["boolean", "match"]
 
@@ -39,9 +43,9 @@ extension VerificationPipeline {
         return manifest.name + "\u{0}" + JSONValue.object(picked).serialized
     }
 
-    /// Sign the verification's privacy receipt and return it as its
+    /// Make the verification's privacy receipt and return it as its
     /// `privacy_receipt` artifact (the store appends it to the log in the
-    /// verification's transaction).
+    /// verification's transaction; no signature per receipt).
     /// - Throws: ``APIProblem`` `privacy_receipt_failed` (500).
     func privacyReceipt(_ request: VerificationRequest, id: VerificationID, tenant: TenantID, manifest: Manifest,
                         lawfulBasis: String?, released: JSONValue, usedPSI: Bool = false, privacy: PrivacyEngine,
@@ -66,8 +70,8 @@ extension VerificationPipeline {
                 lawfulBasis: basis, dataCategories: Self.categories(of: request.claims, in: manifest),
                 releasedClaims: releasedNames, withheldClaims: withheld, primitives: primitives,
                 time: UInt64(max(0, (time.timeIntervalSince1970 * 1000).rounded(.down))))
-            let signed = try privacy.receipts.sign(receipt)
-            return VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: signed.logEntry)
+            return VerificationArtifact(kind: Self.receiptArtifactKind, mediaType: "application/json",
+                                        body: try privacy.receipts.logEntry(for: receipt))
         } catch {
             throw APIProblem(500, "privacy_receipt_failed", "the privacy receipt could not be made: \(error)")
         }
@@ -88,15 +92,10 @@ extension VerificationPipeline {
     }
 
     /// The answer's `privacy_receipt` member once the verification is
-    /// stored: where its receipt sits in the log (`log_index` is `null` if
-    /// the store cannot say right now; the receipt is stored either way).
-    func privacyReceiptPosition(_ artifact: VerificationArtifact, id: VerificationID) async -> JSONValue {
-        var index: JSONValue = .null
-        do {
-            if let found = try await store.privacyLogIndex(of: id) { index = .int(found) }
-        } catch {
-            logger.warn("cannot read a receipt's log index", ["verification": .string(id.rawValue), "error": .string(error.description)])
-        }
-        return .object(["log_index": index, "leaf_hash": .string(Hex.encode(MerkleHasher.leafHash(artifact.body)))])
+    /// stored: where its receipt sits in the log, as the store returned it
+    /// with the commit (no read after it).
+    static func privacyReceiptPosition(_ artifact: VerificationArtifact, logIndex: Int64?) -> JSONValue {
+        .object(["log_index": logIndex.map(JSONValue.int) ?? .null,
+                 "leaf_hash": .string(Hex.encode(MerkleHasher.leafHash(artifact.body)))])
     }
 }

@@ -7,12 +7,18 @@ import Synchronization
 /// The privacy-receipt transparency log of a running host, kept in the
 /// store (`privacy_log_entries`), so it survives restarts.
 ///
-/// The store assigns leaf indices (appends are serialised by its writer,
-/// and a verification's receipt is appended in its own transaction);
-/// an in-memory ``MerkleTree`` mirrors the stored leaves and catches up
-/// from the store before it answers a tree head or a proof, so concurrent
+/// The log signs tree heads, not receipts (as RFC 9162 does): an entry is
+/// the receipt's canonical JSON (``ReceiptLogEntry``, version 2), bound to
+/// a signature by its inclusion proof under a signed tree head. The store
+/// assigns leaf indices (appends are serialised by its writer, and a
+/// verification's receipt is appended in its own transaction); an
+/// in-memory ``MerkleTree`` mirrors the stored leaves and catches up from
+/// the store before it answers a tree head or a proof, so concurrent
 /// appends never reorder the tree. Tree heads are signed by the log key
-/// derived from the host's privacy secret and kept per tree size.
+/// and kept per tree size: on demand, and by a background task
+/// (``startSigning(every:logger:)``) at least once per interval while the
+/// log grows, so every receipt is covered by a signed head within about
+/// one interval of its verification.
 public final class ReceiptLogService: Sendable {
     /// Largest leaves read from the store per catch-up step.
     static let catchUpBatch = 4096
@@ -20,6 +26,10 @@ public final class ReceiptLogService: Sendable {
     private let store: any PrivacyStore
     private let signer: any LogSigner
     private let tree = Mutex(MerkleTree())
+    /// The largest tree size a head was signed (or found kept) for.
+    private let signedSize = Mutex<UInt64>(0)
+    /// The background signer, while running.
+    private let signing = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
     ///   - store: where the leaves live.
@@ -32,13 +42,65 @@ public final class ReceiptLogService: Sendable {
     /// The log's public key.
     public var publicKey: LogPublicKey { signer.publicKey }
 
-    /// Sign `receipt`. Stored as a verification's `privacy_receipt`
+    /// The log entry of `receipt`: its canonical JSON, once the content
+    /// policy accepts it. Stored as a verification's `privacy_receipt`
     /// artifact, the store appends it to the log in the verification's
     /// transaction: a receipt is in the log exactly when its verification
     /// is stored, and appends share the verifications' group commit.
-    /// - Throws: ``ReceiptError`` when the receipt is refused or signing fails.
-    public func sign(_ receipt: PrivacyReceipt) throws(ReceiptError) -> SignedReceipt {
-        try SignedReceipt.sign(receipt, with: signer)
+    /// Nothing is signed here; the next tree head covers it.
+    /// - Throws: ``ReceiptError`` when the receipt is refused.
+    public func logEntry(for receipt: PrivacyReceipt) throws(ReceiptError) -> [UInt8] {
+        try receipt.validate()
+        return receipt.canonicalBytes
+    }
+
+    /// Sign tree heads in the background: every `interval`, when the stored
+    /// log has grown past the last signed head, sign one for it. Replaces a
+    /// signer already running.
+    /// - Parameters:
+    ///   - interval: `privacy.log.sign_interval_ms`.
+    ///   - logger: where a failed signing is reported (it is retried at the next tick).
+    public func startSigning(every interval: Duration, logger: Logger) {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                guard let self else { return }
+                do { try await self.signIfGrown() } catch {
+                    logger.warn("cannot sign a receipt log tree head", ["error": .string("\(error)")])
+                }
+            }
+        }
+        signing.withLock { old in
+            old?.cancel()
+            old = task
+        }
+    }
+
+    /// Stop the background signer and wait for it; then sign a last head
+    /// if the log grew since the last one (so receipts of the final
+    /// requests are covered too).
+    /// - Parameter logger: where a failed last signing is reported.
+    public func stopSigning(logger: Logger) async {
+        let task = signing.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        guard let task else { return }
+        task.cancel()
+        await task.value
+        do { try await signIfGrown() } catch {
+            logger.warn("cannot sign the last receipt log tree head", ["error": .string("\(error)")])
+        }
+    }
+
+    /// Sign a tree head for the stored log when it has grown past the last
+    /// head signed or found kept.
+    /// - Returns: the new head, or `nil` when nothing new was logged.
+    @discardableResult
+    public func signIfGrown(now: Date = Date()) async throws -> SignedTreeHead? {
+        let size = try await size()
+        guard size > signedSize.withLock({ $0 }) else { return nil }
+        return try await treeHead(now: now)
     }
 
     /// Bring the in-memory tree up to the stored log.
@@ -68,33 +130,41 @@ public final class ReceiptLogService: Sendable {
     public func treeHead(now: Date = Date()) async throws -> SignedTreeHead {
         try await catchUp()
         let (size, root) = tree.withLock { ($0.size, $0.rootHash) }
-        if let kept = try await store.privacyTreeHead(treeSize: Int64(size)),
-           let head = try? SignedTreeHead(json: try JSONParser().parse(kept)), head.rootHash == root,
-           head.keyID == signer.publicKey.keyID {
-            return head
-        }
+        if let kept = try await keptTreeHead(size: size, root: root) { return signed(kept) }
         let head = try SignedTreeHead.sign(treeSize: size, timestamp: UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded(.down))),
                                            rootHash: root, with: signer)
         try await store.recordPrivacyTreeHead(treeSize: Int64(size), signed: head.json.serialized)
-        if let kept = try await store.privacyTreeHead(treeSize: Int64(size)),
-           let first = try? SignedTreeHead(json: try JSONParser().parse(kept)), first.rootHash == root,
-           first.keyID == signer.publicKey.keyID {
-            return first
-        }
+        // Another signer may have kept one for this size first: answer that one.
+        return signed(try await keptTreeHead(size: size, root: root) ?? head)
+    }
+
+    /// The head kept for `size`, if it has this root and the current key.
+    private func keptTreeHead(size: UInt64, root: [UInt8]) async throws -> SignedTreeHead? {
+        guard let kept = try await store.privacyTreeHead(treeSize: Int64(size)),
+              let head = try? SignedTreeHead(json: try JSONParser().parse(kept)), head.rootHash == root,
+              head.keyID == signer.publicKey.keyID else { return nil }
         return head
     }
 
-    /// The offline bundle of receipt `index` under the current tree head.
+    /// Note `head` as signed and return it.
+    private func signed(_ head: SignedTreeHead) -> SignedTreeHead {
+        signedSize.withLock { $0 = max($0, head.treeSize) }
+        return head
+    }
+
+    /// The offline bundle of receipt `index` under the current tree head:
+    /// format `/2` for a receipt entry, `/1` for a signed receipt written
+    /// before (docs/transparency-log.md, "Versions").
     /// - Returns: `nil` when there is no such leaf.
     public func bundle(index: UInt64) async throws -> ReceiptBundle? {
         let head = try await treeHead()
         guard index < head.treeSize else { return nil }
-        guard let entry = try await store.privacyLogEntries(from: Int64(index), limit: 1).first else { return nil }
-        let signed = try SignedReceipt(json: try JSONParser().parse(bytes: entry))
+        guard let bytes = try await store.privacyLogEntries(from: Int64(index), limit: 1).first else { return nil }
+        let entry = try ReceiptLogEntry(bytes: bytes)
         let proof = try tree.withLock { tree throws(MerkleProofError) in
             try tree.inclusionProof(leafIndex: index, treeSize: head.treeSize)
         }
-        return ReceiptBundle(signedReceipt: signed, inclusionProof: proof, treeHead: head, logPublicKey: signer.publicKey)
+        return ReceiptBundle(entry: entry, inclusionProof: proof, treeHead: head, logPublicKey: signer.publicKey)
     }
 
     /// The consistency proof between two sizes, after catching up.

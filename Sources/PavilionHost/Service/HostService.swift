@@ -159,6 +159,7 @@ public final class HostService: Sendable {
                                   group: group, client: client, secrets: secrets,
                                   state: State(configuration: configuration, server: server))
         service.registerGauges()
+        privacy.receipts.startSigning(every: .milliseconds(privacy.configuration.logSignIntervalMilliseconds), logger: logger)
         issuer?.status?.setBaseURLIfUnset(service.baseURL)
         service.watchConnectors(configuration.connectorsDirectory)
         logger.info("ready", ["url": .string(service.baseURL), "connectors": .array(registry.servingConnectors().map { .string($0.name) }),
@@ -248,7 +249,9 @@ public final class HostService: Sendable {
     }
 
     /// Stop accepting, let in-flight requests finish (at most `gracePeriod`),
-    /// stop watching connectors and close the DP client and loops.
+    /// stop watching connectors, stop the receipt log's background signer
+    /// (signing a last tree head for the final receipts) and close the DP
+    /// client and loops.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         let (server, watcher, already) = state.withLock { state in
             defer { state.stopped = true; state.watcher = nil }
@@ -259,6 +262,7 @@ public final class HostService: Sendable {
         logger.info("draining", ["grace_ms": .int(gracePeriod.components.seconds * 1000)])
         watcher?.stop()
         await server.shutdown(gracePeriod: gracePeriod)
+        await api.privacy?.receipts.stopSigning(logger: logger)
         api.connectivity?.shutdown()
         client.shutdown()
         group.shutdown()

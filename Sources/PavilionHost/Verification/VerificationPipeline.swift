@@ -275,8 +275,9 @@ public final class VerificationPipeline: Sendable {
                 throw error
             }
         }
+        let recorded: RecordedVerification
         do {
-            _ = try await store.recordVerification(record, audit: audit, artifacts: artifacts)
+            recorded = try await store.recordVerification(record, audit: audit, artifacts: artifacts)
         } catch {
             logger.error("cannot store a verification", ["request_id": .string(requestID), "error": .string(error.description)])
             metrics.increment("pavilion_verifications_total", [manifest.name, "store_error"])
@@ -287,7 +288,7 @@ public final class VerificationPipeline: Sendable {
                       exchangeMilliseconds: audit.connectorMilliseconds.map(Double.init),
                       totalMilliseconds: Self.seconds(ContinuousClock.now - started) * 1000, quality: data.quality)
         var receipt: JSONValue?
-        if let receiptArtifact { receipt = await privacyReceiptPosition(receiptArtifact, id: id) }
+        if let receiptArtifact { receipt = Self.privacyReceiptPosition(receiptArtifact, logIndex: recorded.privacyLogIndex) }
         var outcome = VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                           connectorVersion: manifest.metadata.version, region: processing.name, claims: claims,
                                           createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,

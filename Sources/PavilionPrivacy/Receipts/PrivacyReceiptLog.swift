@@ -1,8 +1,9 @@
 import PavilionCore
 
-/// Privacy receipts in a transparency log: signs each receipt, appends the
-/// signed receipt's canonical JSON as a leaf, signs tree heads, and builds
-/// offline-verifiable ``ReceiptBundle``s.
+/// Privacy receipts in a transparency log: appends each receipt's canonical
+/// JSON as a leaf (a version-2 ``ReceiptLogEntry``), signs tree heads, and
+/// builds offline-verifiable ``ReceiptBundle``s. The log signs tree heads,
+/// not receipts: a receipt's inclusion proof binds it to a signed head.
 ///
 /// Thread line: safe from many threads (the log serialises appends; signers
 /// are thread-safe by contract).
@@ -11,11 +12,11 @@ public final class PrivacyReceiptLog: Sendable {
     public let log: TransparencyLog
     private let signer: any LogSigner
 
-    /// Receipts in `log`, signed by `signer`.
+    /// Receipts in `log`, under tree heads `signer` signs.
     /// - Parameters:
-    ///   - log: an in-memory or file-backed log holding only signed receipts.
-    ///   - signer: the log's key; it signs receipts and tree heads alike
-    ///     (the two signing inputs are domain-separated).
+    ///   - log: an in-memory or file-backed log holding only receipt entries
+    ///     (of version 2, or signed receipts of version 1).
+    ///   - signer: the log's key; it signs tree heads.
     public init(log: TransparencyLog, signer: any LogSigner) {
         self.log = log
         self.signer = signer
@@ -24,15 +25,15 @@ public final class PrivacyReceiptLog: Sendable {
     /// The log's public key.
     public var publicKey: LogPublicKey { signer.publicKey }
 
-    /// Validate, sign and append a receipt.
+    /// Validate and append a receipt (its canonical JSON is the entry).
     /// - Parameter receipt: the receipt.
-    /// - Returns: the leaf index and the signed receipt.
-    /// - Throws: ``ReceiptLogError`` `.receipt` when the receipt is refused or
-    ///   signing fails, `.log` when the append fails.
-    public func record(_ receipt: PrivacyReceipt) throws(ReceiptLogError) -> (leafIndex: UInt64, signed: SignedReceipt) {
-        let signed: SignedReceipt
-        do { signed = try SignedReceipt.sign(receipt, with: signer) } catch { throw .receipt(error) }
-        do { return (try log.append(signed.logEntry), signed) } catch { throw .log(error) }
+    /// - Returns: the leaf index.
+    /// - Throws: ``ReceiptLogError`` `.receipt` when the receipt is refused,
+    ///   `.log` when the append fails.
+    @discardableResult
+    public func record(_ receipt: PrivacyReceipt) throws(ReceiptLogError) -> UInt64 {
+        do { try receipt.validate() } catch { throw .receipt(error) }
+        do { return try log.append(receipt.canonicalBytes) } catch { throw .log(error) }
     }
 
     /// Sign a tree head for the log as it is now.
@@ -49,21 +50,20 @@ public final class PrivacyReceiptLog: Sendable {
     ///   - treeHead: a tree head of this log covering `leafIndex`.
     /// - Returns: receipt, proof, tree head and the log's public key.
     /// - Throws: ``ReceiptLogError`` `.proof` for an index or size out of
-    ///   range, `.notAReceipt` when the entry is not a signed receipt.
+    ///   range, `.notAReceipt` when the entry is not a receipt entry of either version.
     public func bundle(leafIndex: UInt64, treeHead: SignedTreeHead) throws(ReceiptLogError) -> ReceiptBundle {
         let proof: InclusionProof
         do { proof = try log.inclusionProof(leafIndex: leafIndex, treeSize: treeHead.treeSize) } catch { throw .proof(error) }
-        guard let entry = log.entry(at: leafIndex),
-              let json = try? JSONParser().parse(bytes: entry),
-              let signed = try? SignedReceipt(json: json), signed.logEntry == entry
-        else { throw .notAReceipt(leafIndex) }
-        return ReceiptBundle(signedReceipt: signed, inclusionProof: proof, treeHead: treeHead, logPublicKey: signer.publicKey)
+        guard let bytes = log.entry(at: leafIndex), let entry = try? ReceiptLogEntry(bytes: bytes) else {
+            throw .notAReceipt(leafIndex)
+        }
+        return ReceiptBundle(entry: entry, inclusionProof: proof, treeHead: treeHead, logPublicKey: signer.publicKey)
     }
 }
 
 /// A ``PrivacyReceiptLog`` operation failed.
 public enum ReceiptLogError: Error, Sendable, CustomStringConvertible {
-    /// The receipt was refused or could not be signed.
+    /// The receipt was refused.
     case receipt(ReceiptError)
     /// The log could not append.
     case log(TransparencyLogError)
@@ -71,7 +71,7 @@ public enum ReceiptLogError: Error, Sendable, CustomStringConvertible {
     case signing(LogSigningError)
     /// A proof was asked for outside the log.
     case proof(MerkleProofError)
-    /// The entry at this index is not a canonical signed receipt.
+    /// The entry at this index is not a canonical receipt entry.
     case notAReceipt(UInt64)
 
     public var description: String {
@@ -80,7 +80,7 @@ public enum ReceiptLogError: Error, Sendable, CustomStringConvertible {
         case .log(let e): "log append failed: \(e)"
         case .signing(let e): "\(e)"
         case .proof(let e): "no proof: \(e)"
-        case .notAReceipt(let i): "entry \(i) is not a canonical signed receipt"
+        case .notAReceipt(let i): "entry \(i) is not a canonical receipt entry"
         }
     }
 }

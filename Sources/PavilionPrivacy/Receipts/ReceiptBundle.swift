@@ -1,80 +1,114 @@
 import PavilionCore
 import PavilionCrypto
 
-/// Everything needed to check a privacy receipt offline: the signed receipt,
-/// its leaf index and inclusion proof, the signed tree head the proof leads
-/// to, and the log's public key.
+/// Everything needed to check a privacy receipt offline: the log entry
+/// (the receipt), its leaf index and inclusion proof, the signed tree head
+/// the proof leads to, and the log's public key.
 ///
-/// JSON form (`*.receipt.json`):
+/// JSON form (`*.receipt.json`), version 2 — the log signs tree heads, and
+/// the proof binds the receipt to one:
 ///
 /// ```json
-/// {"format":"pavilion-privacy-receipt-bundle/1",
-///  "signed_receipt":{"receipt":{…},"signature":{…}},
+/// {"format":"pavilion-privacy-receipt-bundle/2",
+///  "receipt":{"connector":…,"version":1},
 ///  "leaf_index":41,"inclusion_proof":["<hex>",…],
 ///  "tree_head":{"tree_size":42,"timestamp":…,"root_hash":"<hex>","signature":{…}},
 ///  "log_public_key":{"alg":"EdDSA","kid":"…","key":"<hex>"}}
 /// ```
+///
+/// Version 1 (`…-bundle/1`) carries `signed_receipt` (a version-1 log entry,
+/// ``SignedReceipt``) instead of `receipt`; it is what a log entry written
+/// before version 2 yields, and its receipt signature is checked too.
 public struct ReceiptBundle: Sendable, Hashable {
-    /// The value of the `format` member.
-    public static let format = "pavilion-privacy-receipt-bundle/1"
+    /// The value of the `format` member of a version-2 bundle (written now).
+    public static let format = "pavilion-privacy-receipt-bundle/2"
+    /// The value of the `format` member of a version-1 bundle (a signed-receipt entry).
+    public static let formatV1 = "pavilion-privacy-receipt-bundle/1"
 
-    /// The signed receipt (its canonical JSON is the log entry).
-    public let signedReceipt: SignedReceipt
-    /// The inclusion proof of the receipt's leaf in the tree of ``treeHead``'s size.
+    /// The log entry: the receipt (version 2) or a signed receipt (version 1).
+    public let entry: ReceiptLogEntry
+    /// The inclusion proof of the entry's leaf in the tree of ``treeHead``'s size.
     public let inclusionProof: InclusionProof
     /// The signed tree head.
     public let treeHead: SignedTreeHead
     /// The log's public key as the bundle states it (trust it only if pinned).
     public let logPublicKey: LogPublicKey
 
-    /// A bundle from its parts.
-    public init(signedReceipt: SignedReceipt, inclusionProof: InclusionProof, treeHead: SignedTreeHead, logPublicKey: LogPublicKey) {
-        self.signedReceipt = signedReceipt
+    /// A bundle from its parts; its format follows the entry's version.
+    public init(entry: ReceiptLogEntry, inclusionProof: InclusionProof, treeHead: SignedTreeHead, logPublicKey: LogPublicKey) {
+        self.entry = entry
         self.inclusionProof = inclusionProof
         self.treeHead = treeHead
         self.logPublicKey = logPublicKey
     }
 
+    /// The receipt.
+    public var receipt: PrivacyReceipt { entry.receipt }
+
+    /// The bundle's `format`: ``format`` for a version-2 entry, ``formatV1`` for a signed receipt.
+    public var formatName: String {
+        switch entry {
+        case .receipt: Self.format
+        case .signed: Self.formatV1
+        }
+    }
+
     /// The JSON form.
     public var json: JSONValue {
-        [
-            "format": .string(Self.format),
-            "signed_receipt": signedReceipt.json,
+        var object: [String: JSONValue] = [
+            "format": .string(formatName),
             "leaf_index": .int(Int64(inclusionProof.leafIndex)),
             "inclusion_proof": .array(inclusionProof.path.map { .string(Hex.encode($0)) }),
             "tree_head": treeHead.json,
             "log_public_key": logPublicKey.json,
         ]
+        switch entry {
+        case .receipt(let receipt): object["receipt"] = receipt.json
+        case .signed(let signed): object["signed_receipt"] = signed.json
+        }
+        return .object(object)
     }
 
-    /// A bundle from its JSON form; the proof's tree size is the tree head's.
+    /// A bundle of either version from its JSON form; the proof's tree size
+    /// is the tree head's.
     /// - Parameter json: the object ``json`` writes.
     /// - Throws: ``ReceiptBundleError`` with check `.bundleFormat`, or
     ///   `.receiptContent` when the receipt itself is refused.
     public init(json: JSONValue) throws(ReceiptBundleError) {
         let parts: Parts
         do { parts = try Self.parts(of: json) } catch { throw ReceiptBundleError(.bundleFormat, error.description) }
-        let signed: SignedReceipt
-        do { signed = try SignedReceipt(json: parts.signedReceipt) } catch {
-            throw ReceiptBundleError(.receiptContent, "signed_receipt.\(error.field): \(error.code): \(error.reason)")
+        let entry: ReceiptLogEntry
+        do {
+            entry = parts.version == 2 ? .receipt(try PrivacyReceipt(json: parts.receipt))
+                                       : .signed(try SignedReceipt(json: parts.receipt))
+        } catch {
+            let member = parts.version == 2 ? "receipt" : "signed_receipt"
+            throw ReceiptBundleError(.receiptContent, "\(member).\(error.field): \(error.code): \(error.reason)")
         }
-        self.init(signedReceipt: signed,
+        self.init(entry: entry,
                   inclusionProof: InclusionProof(leafIndex: parts.leafIndex, treeSize: parts.treeHead.treeSize, path: parts.path),
                   treeHead: parts.treeHead, logPublicKey: parts.key)
     }
 
     private struct Parts {
+        var version: Int
         var treeHead: SignedTreeHead
         var leafIndex: UInt64
         var path: [[UInt8]]
         var key: LogPublicKey
-        var signedReceipt: JSONValue
+        var receipt: JSONValue
     }
 
     private static func parts(of json: JSONValue) throws(BundleFormatError) -> Parts {
-        let object = try BundleFormatError.object(json, "bundle", allowed: ["format", "signed_receipt", "leaf_index",
+        let version: Int
+        let receiptMember: String
+        switch json.objectValue?["format"]?.stringValue {
+        case Self.format: (version, receiptMember) = (2, "receipt")
+        case Self.formatV1: (version, receiptMember) = (1, "signed_receipt")
+        default: throw BundleFormatError("format", "must be \"\(Self.format)\" (or \"\(Self.formatV1)\")")
+        }
+        let object = try BundleFormatError.object(json, "bundle", allowed: ["format", receiptMember, "leaf_index",
                                                                              "inclusion_proof", "tree_head", "log_public_key"])
-        guard object["format"]?.stringValue == Self.format else { throw BundleFormatError("format", "must be \"\(Self.format)\"") }
         let treeHead = try SignedTreeHead(json: object["tree_head"] ?? .null)
         let leafIndex = try BundleFormatError.count(object["leaf_index"], "leaf_index")
         guard let elements = object["inclusion_proof"]?.arrayValue, elements.count <= 64 else {
@@ -88,13 +122,13 @@ public struct ReceiptBundle: Sendable, Hashable {
         do { key = try LogPublicKey(json: object["log_public_key"] ?? .null) } catch {
             throw BundleFormatError("log_public_key", error.reason)
         }
-        guard let signedReceipt = object["signed_receipt"] else { throw BundleFormatError("signed_receipt", "is required") }
-        return Parts(treeHead: treeHead, leafIndex: leafIndex, path: path, key: key, signedReceipt: signedReceipt)
+        guard let receipt = object[receiptMember] else { throw BundleFormatError(receiptMember, "is required") }
+        return Parts(version: version, treeHead: treeHead, leafIndex: leafIndex, path: path, key: key, receipt: receipt)
     }
 
     /// Check the bundle: the log key against the pinned one, the tree head's
-    /// and the receipt's signatures, and the receipt's inclusion under the
-    /// tree head's root.
+    /// signature, a version-1 receipt's own signature, and the entry's
+    /// inclusion under the tree head's root.
     /// - Parameter pinnedKey: the log key the caller trusts; `nil` uses the
     ///   bundle's own key, which only shows the bundle is self-consistent.
     /// - Returns: the report; ``ReceiptVerification/isValid`` when every check passed.
@@ -112,12 +146,14 @@ public struct ReceiptBundle: Sendable, Hashable {
             return fail(.treeHeadSignature, "the tree head's \(treeHead.algorithm.rawValue) signature does not verify under key \(key.keyID)")
         }
         passed.append(.treeHeadSignature)
-        guard signedReceipt.isValidSignature(with: key) else {
-            return fail(.receiptSignature, "the receipt's \(signedReceipt.algorithm.rawValue) signature does not verify under key \(key.keyID)")
+        if case .signed(let signed) = entry {
+            guard signed.isValidSignature(with: key) else {
+                return fail(.receiptSignature, "the receipt's \(signed.algorithm.rawValue) signature does not verify under key \(key.keyID)")
+            }
+            passed.append(.receiptSignature)
         }
-        passed.append(.receiptSignature)
         do {
-            try inclusionProof.verify(leafHash: signedReceipt.leafHash, rootHash: treeHead.rootHash)
+            try inclusionProof.verify(leafHash: entry.leafHash, rootHash: treeHead.rootHash)
         } catch {
             return fail(.inclusionProof, "leaf \(inclusionProof.leafIndex) in tree size \(treeHead.treeSize): \(error.reason)")
         }

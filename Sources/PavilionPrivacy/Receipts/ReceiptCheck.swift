@@ -8,7 +8,8 @@ public enum ReceiptCheck: String, Sendable, Hashable, CaseIterable {
     case logKey = "log_key"
     /// The tree head's signature verifies under the log key.
     case treeHeadSignature = "tree_head_signature"
-    /// The receipt's signature verifies under the log key.
+    /// A version-1 entry's own receipt signature verifies under the log key
+    /// (version-2 receipts have none: the tree head's signature covers them).
     case receiptSignature = "receipt_signature"
     /// The receipt's leaf is in the tree the signed tree head commits to.
     case inclusionProof = "inclusion_proof"

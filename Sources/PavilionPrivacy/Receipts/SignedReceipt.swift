@@ -1,8 +1,10 @@
 import PavilionCore
 import PavilionCrypto
 
-/// A privacy receipt signed by the log's key; its canonical JSON is the log
-/// entry (``logEntry``).
+/// A privacy receipt signed by the log's key: the version-1 log entry
+/// (``logEntry``). Logs now hold the receipt itself (version 2,
+/// ``ReceiptLogEntry``) and sign tree heads only; this form is read, and its
+/// signature checked, for entries written before.
 ///
 /// The signature covers `"pavilion-privacy-receipt-v1" || 0x00 ||
 /// canonical receipt JSON`: the context string keeps a receipt signature

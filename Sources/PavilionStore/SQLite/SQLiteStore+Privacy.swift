@@ -123,8 +123,27 @@ extension SQLiteStore {
 
     // MARK: Transparency log
 
-    /// The artifact kind that is also appended to the transparency log.
+    /// The artifact kind that is stored as a transparency-log entry (and
+    /// not in `verification_artifacts`).
     static let privacyReceiptKind = "privacy_receipt"
+    /// The media type of a `privacy_receipt` artifact.
+    static let privacyReceiptMediaType = "application/json"
+
+    /// A verification's `privacy_receipt` artifact: its transparency-log
+    /// entry. (Databases written before receipts were stored once also hold
+    /// it in `verification_artifacts`, with the same bytes.)
+    func privacyReceiptArtifact(of id: VerificationID, tenant: TenantID?) throws(StoreError) -> VerificationArtifact? {
+        let row = try readers.read { db throws(StoreError) in
+            try db.storeQueryOne("cannot read the privacy receipt of verification \(id)", """
+                SELECT l.entry FROM privacy_log_entries l JOIN verifications v ON v.id = l.verification_id
+                WHERE l.verification_id = ?1 AND (?2 IS NULL OR v.tenant_id = ?2)
+                """, [.text(id.rawValue), .optionalText(tenant?.rawValue)])
+        }
+        guard let row else { return nil }
+        return try row.decode("privacy receipt") { r throws(SQLiteError) in
+            VerificationArtifact(kind: Self.privacyReceiptKind, mediaType: Self.privacyReceiptMediaType, body: try r.blob(0))
+        }
+    }
 
     public func appendPrivacyLogEntry(_ entry: [UInt8]) async throws(StoreError) -> Int64 {
         try Validation.require(!entry.isEmpty && entry.count <= 1 << 20, "a log entry is 1 byte to 1 MiB")
@@ -137,6 +156,7 @@ extension SQLiteStore {
     }
 
     /// Append `entry` as the next leaf; the caller holds a write transaction.
+    /// - Returns: its leaf index.
     func appendPrivacyLogEntryLocked(_ db: SQLiteConnection, _ entry: [UInt8], verification: VerificationID?,
                                      at: Int64) throws(StoreError) -> Int64 {
         let context = "cannot append to the transparency log"
@@ -145,14 +165,6 @@ extension SQLiteStore {
         try db.storeRun(context, "INSERT INTO privacy_log_entries (leaf_index, entry, verification_id, recorded_at) VALUES (?1, ?2, ?3, ?4)",
                         [.integer(index), .blob(entry), .optionalText(verification?.rawValue), .integer(at)])
         return index
-    }
-
-    public func privacyLogIndex(of verification: VerificationID) async throws(StoreError) -> Int64? {
-        let row = try readers.read { db throws(StoreError) in
-            try db.storeQueryOne("cannot read the log index of \(verification)",
-                                 "SELECT leaf_index FROM privacy_log_entries WHERE verification_id = ?1", [.text(verification.rawValue)])
-        }
-        return try row?.decode("log index") { r throws(SQLiteError) in try r.integer(0) }
     }
 
     public func privacyLogEntries(from leafIndex: Int64, limit: Int) async throws(StoreError) -> [[UInt8]] {

@@ -74,7 +74,7 @@ public final class SQLiteStore: Store {
     /// Copies the WAL into the database file off the writer's queue.
     let checkpointer: WALCheckpointer
     /// Verifications waiting to be written together (group commit).
-    private let commits = GroupCommit<PendingVerification, AuditRecord>()
+    private let commits = GroupCommit<PendingVerification, RecordedVerification>()
 
     /// Open the store in `dataDirectory`, creating the directory, database
     /// and signing key on first use and migrating the schema.
@@ -359,12 +359,15 @@ public final class SQLiteStore: Store {
     // MARK: Verifications and audit
 
     public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
-                                   artifacts: [VerificationArtifact]) async throws(StoreError) -> AuditRecord {
+                                   artifacts: [VerificationArtifact]) async throws(StoreError) -> RecordedVerification {
         let resultText = try verification.validate()
         var entry = audit
         entry.artifactDigests = [:]
         for artifact in artifacts {
             try artifact.validate()
+            try Validation.require(artifact.kind != Self.privacyReceiptKind
+                                       || (artifact.mediaType == Self.privacyReceiptMediaType && !artifact.body.isEmpty),
+                                   "a \(Self.privacyReceiptKind) artifact is a non-empty \(Self.privacyReceiptMediaType) log entry")
             try Validation.require(entry.artifactDigests[artifact.kind] == nil,
                                    "two artifacts of kind \(Validation.quoted(artifact.kind))")
             entry.artifactDigests[artifact.kind] = artifact.digest
@@ -376,7 +379,7 @@ public final class SQLiteStore: Store {
         entry.verificationID = verification.id
         try entry.validate()
         let item = PendingVerification(verification: verification, resultText: resultText, audit: entry, artifacts: artifacts, at: now)
-        let result: Result<AuditRecord, StoreError> = await withCheckedContinuation { continuation in
+        let result: Result<RecordedVerification, StoreError> = await withCheckedContinuation { continuation in
             if commits.enqueue(.init(item: item, continuation: continuation)) {
                 worker.submit { [self] db in drainVerifications(db) }
             }
@@ -394,7 +397,7 @@ public final class SQLiteStore: Store {
     private func drainVerifications(_ db: SQLiteConnection) {
         let batch = commits.takeAll()
         guard !batch.isEmpty else { return }
-        var records: [AuditRecord] = []
+        var records: [RecordedVerification] = []
         records.reserveCapacity(batch.count)
         var recordFailed = false
         let fast = Result { () throws(StoreError) in
@@ -419,13 +422,13 @@ public final class SQLiteStore: Store {
         case .failure:
             break
         }
-        var outcomes: [Result<AuditRecord, StoreError>] = []
+        var outcomes: [Result<RecordedVerification, StoreError>] = []
         outcomes.reserveCapacity(batch.count)
         let committed = Result { () throws(StoreError) in
             try db.storeTransaction("cannot record \(batch.count) verification(s)") { () throws(StoreError) in
                 var head = try Self.chainHead(db)
                 for waiter in batch {
-                    outcomes.append(Result { () throws(StoreError) -> AuditRecord in
+                    outcomes.append(Result { () throws(StoreError) -> RecordedVerification in
                         try db.storeRun("cannot open a savepoint", Self.savepointSQL)
                         var next = head
                         do throws(StoreError) {
@@ -466,8 +469,10 @@ public final class SQLiteStore: Store {
         INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)
         """)
 
+    /// Insert one verification, its artifacts (a `privacy_receipt` as the
+    /// next log entry only: stored once) and its audit record.
     private func insertVerificationLocked(_ db: SQLiteConnection, _ item: PendingVerification,
-                                          head: inout ChainHead) throws(StoreError) -> AuditRecord {
+                                          head: inout ChainHead) throws(StoreError) -> RecordedVerification {
         let verification = item.verification
         try db.storeRun("cannot record verification \(verification.id)", Self.insertVerificationSQL, [
             .text(verification.id.rawValue), .text(verification.tenantID.rawValue),
@@ -476,14 +481,17 @@ public final class SQLiteStore: Store {
             .optionalInteger(verification.finishedAt.map(Timestamp.milliseconds)),
             .optionalText(item.resultText), .optionalText(verification.errorCode),
             .optionalText(verification.region), .optionalText(verification.jurisdiction)])
+        var logIndex: Int64?
         for artifact in item.artifacts {
-            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", Self.insertArtifactSQL, [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
-                      .text(artifact.digest)])
             if artifact.kind == Self.privacyReceiptKind {
-                _ = try appendPrivacyLogEntryLocked(db, artifact.body, verification: verification.id, at: item.at)
+                logIndex = try appendPrivacyLogEntryLocked(db, artifact.body, verification: verification.id, at: item.at)
+                continue
             }
+            try db.storeRun("cannot record the \(artifact.kind) of verification \(verification.id)", Self.insertArtifactSQL,
+                            [.text(verification.id.rawValue), .text(artifact.kind), .text(artifact.mediaType), .blob(artifact.body),
+                             .text(artifact.digest)])
         }
-        return try appendAuditLocked(db, item.audit, at: item.at, head: &head)
+        return RecordedVerification(audit: try appendAuditLocked(db, item.audit, at: item.at, head: &head), privacyLogIndex: logIndex)
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws(StoreError) -> AuditRecord {
@@ -568,6 +576,7 @@ public final class SQLiteStore: Store {
     }
 
     public func artifact(_ kind: String, of id: VerificationID, tenant: TenantID?) async throws(StoreError) -> VerificationArtifact? {
+        if kind == Self.privacyReceiptKind { return try privacyReceiptArtifact(of: id, tenant: tenant) }
         let row = try readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read the \(kind) of verification \(id)", """
                 SELECT a.media_type, a.body FROM verification_artifacts a JOIN verifications v ON v.id = a.verification_id

@@ -138,12 +138,9 @@ public protocol PrivacyStore: Sendable {
 
     /// Append a transparency-log entry. (A verification's artifact of kind
     /// `privacy_receipt` is appended by ``Store/recordVerification(_:audit:artifacts:)``
-    /// in the verification's own transaction instead.)
+    /// in the verification's own transaction instead, which returns its index.)
     /// - Returns: its leaf index (0 for the first).
     func appendPrivacyLogEntry(_ entry: [UInt8]) async throws(StoreError) -> Int64
-
-    /// The leaf index of the privacy receipt recorded with `verification`, or `nil`.
-    func privacyLogIndex(of verification: VerificationID) async throws(StoreError) -> Int64?
 
     /// Log entries from `leafIndex` on, in order, at most `limit`.
     func privacyLogEntries(from leafIndex: Int64, limit: Int) async throws(StoreError) -> [[UInt8]]

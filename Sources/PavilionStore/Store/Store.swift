@@ -68,18 +68,21 @@ public protocol Store: PrivacyStore {
     /// Store a verification, its artifacts and its audit record in one
     /// transaction: all or nothing. `audit.verificationID` is set to the
     /// verification's id and `audit.artifactDigests` to the artifacts' digests.
-    /// An artifact of kind `privacy_receipt` is also appended to the privacy
-    /// transparency log in the same transaction (``PrivacyStore``).
-    /// - Returns: the appended audit record.
+    /// An artifact of kind `privacy_receipt` (media type `application/json`)
+    /// is appended to the privacy transparency log in the same transaction
+    /// instead: the log entry is the artifact, stored once (``PrivacyStore``);
+    /// its digest is in the audit record like any artifact's.
+    /// - Returns: the appended audit record and the receipt's leaf index.
     /// - Throws: ``StoreError/Code/duplicate`` for a known verification id,
     ///   ``StoreError/Code/invalidInput`` when the audit entry names another
     ///   tenant or an artifact is malformed or repeats a kind,
     ///   ``StoreError/Code/notFound`` for an unknown tenant.
     func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
-                            artifacts: [VerificationArtifact]) async throws(StoreError) -> AuditRecord
+                            artifacts: [VerificationArtifact]) async throws(StoreError) -> RecordedVerification
 
     /// The artifact of `kind` of verification `id` if the verification
     /// belongs to `tenant` (any tenant's with `nil`, for admin keys), else `nil`.
+    /// A `privacy_receipt` is read from the transparency log.
     func artifact(_ kind: String, of id: VerificationID, tenant: TenantID?) async throws(StoreError) -> VerificationArtifact?
 
     /// Append an audit record for a request that produced no verification
@@ -115,6 +118,6 @@ public protocol Store: PrivacyStore {
 extension Store {
     /// Store a verification without artifacts and its audit record.
     public func recordVerification(_ verification: VerificationRecord, audit: AuditEntry) async throws(StoreError) -> AuditRecord {
-        try await recordVerification(verification, audit: audit, artifacts: [])
+        try await recordVerification(verification, audit: audit, artifacts: []).audit
     }
 }

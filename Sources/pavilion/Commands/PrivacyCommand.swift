@@ -4,8 +4,9 @@ import PavilionCrypto
 import PavilionPrivacy
 
 /// `pavilion privacy receipt verify FILE [--key FILE] [--json]`: check a
-/// privacy-receipt bundle offline — the tree head's signature, the receipt's
-/// signature and the receipt's inclusion under the tree head — with a pinned
+/// privacy-receipt bundle offline — the tree head's signature, a `/1`
+/// bundle's receipt signature and the receipt's inclusion under the tree
+/// head — with a pinned
 /// log key, or with the bundle's own key (and a warning) when none is given.
 /// Exit status 0 valid, 1 invalid (naming the failed check), 2 usage.
 enum PrivacyCommand {
@@ -51,7 +52,7 @@ enum PrivacyCommand {
             "key_source": .string(report.keySource.rawValue),
         ]
         if let bundle = report.bundle {
-            let receipt = bundle.signedReceipt.receipt
+            let receipt = bundle.receipt
             object["key_id"] = .string(bundle.logPublicKey.keyID)
             object["leaf_index"] = .int(Int64(bundle.inclusionProof.leafIndex))
             object["tree_size"] = .int(Int64(bundle.treeHead.treeSize))
@@ -69,7 +70,7 @@ enum PrivacyCommand {
             if !report.passed.isEmpty { lines.append("passed: " + report.passed.map(\.rawValue).joined(separator: ", ")) }
             return lines
         }
-        let receipt = bundle.signedReceipt.receipt
+        let receipt = bundle.receipt
         var lines = [
             "receipt valid: request \(receipt.requestID) (tenant \(receipt.tenant), connector \(receipt.connector), "
                 + "purpose \(receipt.purpose), basis \(receipt.lawfulBasis.rawValue))",

@@ -56,7 +56,8 @@ final class PrivacyCommandTests: XCTestCase {
         XCTAssertEqual(report["failed_check"], .null)
         XCTAssertEqual(report["leaf_index"], 5)
         XCTAssertEqual(report["tree_size"], 7)
-        XCTAssertEqual(report["checks_passed"]?.arrayValue?.count, ReceiptCheck.allCases.count)
+        XCTAssertEqual(report["checks_passed"]?.arrayValue, ["bundle_format", "receipt_content", "log_key", "tree_head_signature",
+                                                             "inclusion_proof"], "a version-2 receipt carries no signature of its own")
         XCTAssertEqual(report["receipt"]?["purpose"], "age_verification")
     }
 
@@ -78,17 +79,20 @@ final class PrivacyCommandTests: XCTestCase {
                 head["tree_size"] = 8
                 object["tree_head"] = .object(head)
             }),
-            ("receipt_signature", { object in
-                var receipt = self.bundle.signedReceipt.receipt
+            ("inclusion_proof", { object in
+                var receipt = self.bundle.receipt
                 receipt.epsilonSpent = 0
-                object["signed_receipt"] = SignedReceipt(receipt: receipt, algorithm: .edDSA, keyID: self.bundle.signedReceipt.keyID,
-                                                         signature: self.bundle.signedReceipt.signature).json
+                object["receipt"] = receipt.json
+            }),
+            ("inclusion_proof", { object in
+                guard case .array(var path) = object["inclusion_proof"] else { return }
+                path[1] = .string(String(repeating: "00", count: 32))
+                object["inclusion_proof"] = .array(path)
             }),
             ("receipt_content", { object in
-                guard case .object(var signed) = object["signed_receipt"], case .object(var receipt) = signed["receipt"] else { return }
+                guard case .object(var receipt) = object["receipt"] else { return }
                 receipt["tenant"] = "jane.doe@example.com"
-                signed["receipt"] = .object(receipt)
-                object["signed_receipt"] = .object(signed)
+                object["receipt"] = .object(receipt)
             }),
             ("bundle_format", { $0["format"] = nil }),
         ]
@@ -103,6 +107,34 @@ final class PrivacyCommandTests: XCTestCase {
             XCTAssertEqual(report["valid"], false)
             XCTAssertEqual(report["failed_check"], .string(check))
         }
+    }
+
+    func testAVersionOneBundleStillVerifiesAndItsReceiptSignatureIsChecked() throws {
+        let log = PrivacyReceiptLog(log: TransparencyLog(), signer: signer)
+        let old = try SignedReceipt.sign(PrivacyReceipt(requestID: "req-old", tenant: "acme", connector: "echo", purpose: "testing",
+                                                        lawfulBasis: .consent, dataCategories: [], releasedClaims: ["echo"],
+                                                        withheldClaims: [], primitives: ["minimisation"], time: 1_767_225_600_000),
+                                         with: signer)
+        _ = try log.log.append(old.logEntry)
+        try log.record(try XCTUnwrap(bundle?.receipt))
+        let v1 = try log.bundle(leafIndex: 0, treeHead: try log.signTreeHead(timestamp: 1_767_225_700_000))
+        XCTAssertEqual(v1.json["format"], "pavilion-privacy-receipt-bundle/1")
+        let key = try write("log-key.json", signer.publicKey.json)
+        let file = try write("receipt-v1.json", v1.json)
+        let result = try TestEnvironment.pavilion(["privacy", "receipt", "verify", file, "--key", key, "--json"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let report = try JSONParser().parse(result.stdout)
+        XCTAssertEqual(report["checks_passed"]?.arrayValue?.count, ReceiptCheck.allCases.count)
+        XCTAssertEqual(report["receipt"]?["request_id"], "req-old")
+
+        guard case .object(var object) = v1.json else { return XCTFail() }
+        var receipt = old.receipt
+        receipt.purpose = "marketing"
+        object["signed_receipt"] = SignedReceipt(receipt: receipt, algorithm: .edDSA, keyID: old.keyID, signature: old.signature).json
+        let altered = try write("altered-v1.json", .object(object))
+        let refused = try TestEnvironment.pavilion(["privacy", "receipt", "verify", altered, "--key", key])
+        XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stdout.hasPrefix("receipt INVALID in \(altered): receipt_signature:"), refused.stdout)
     }
 
     func testBundleFromAnotherLogFailsAgainstThePinnedKey() throws {

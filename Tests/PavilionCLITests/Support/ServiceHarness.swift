@@ -26,6 +26,9 @@ final class ServiceHarness: @unchecked Sendable {
         /// default's 15 s, so that a loaded machine does not turn a happy
         /// path into a 504. Tests of the deadline shorten it.
         var requestTimeoutMs = 15_000
+        /// `privacy.log.sign_interval_ms`: how often the receipt log signs
+        /// a tree head while it grows.
+        var receiptSignIntervalMs = 1000
     }
 
     /// A running `pavilion simulate` child.
@@ -165,6 +168,8 @@ final class ServiceHarness: @unchecked Sendable {
               max_body_bytes: \(options.maxBodyBytes)
               max_header_bytes: \(options.maxHeaderBytes)
               request_timeout_ms: \(options.requestTimeoutMs)
+            privacy:
+              log: { sign_interval_ms: \(options.receiptSignIntervalMs) }
             endpoint_overrides:
             \(overrides)
             log_level: info

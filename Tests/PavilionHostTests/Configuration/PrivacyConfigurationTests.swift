@@ -85,6 +85,20 @@ final class PrivacyConfigurationTests: XCTestCase {
         XCTAssertTrue(found.allSatisfy { $0.hasPrefix("/etc/pavilion/pavilion.yaml:") }, text)
     }
 
+    func testTheReceiptLogSigningIntervalIsReadAndChecked() throws {
+        XCTAssertEqual(try parse("privacy: { log: { sign_interval_ms: 250 } }").privacy?.logSignIntervalMilliseconds, 250)
+        XCTAssertEqual(try parse("privacy: { secret_file: k }").privacy?.logSignIntervalMilliseconds, 1000, "default: a second")
+        XCTAssertEqual(PrivacyConfiguration().logSignIntervalMilliseconds, 1000, "no privacy section: a second")
+        for (yaml, expected) in [("privacy: { log: { sign_interval_ms: 0 } }", "sign_interval_ms' must be in 10..."),
+                                 ("privacy: { log: { sign_interval_ms: 3600001 } }", "sign_interval_ms' must be in 10..."),
+                                 ("privacy: { log: { sign_interval_ms: soon } }", "sign_interval_ms"),
+                                 ("privacy: { log: { every: 5 } }", "unknown key 'every'"),
+                                 ("privacy: { log: 5 }", "privacy.log")] {
+            let text = problems(yaml).joined(separator: "\n")
+            XCTAssertTrue(text.contains(expected), "\(yaml): \(text)")
+        }
+    }
+
     func testPSISetsAreRead() throws {
         let config = try parse("""
             privacy:

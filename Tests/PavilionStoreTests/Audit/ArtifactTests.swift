@@ -14,7 +14,7 @@ final class ArtifactTests: XCTestCase {
         let tenant = try await StoreFixture.populate(store, count: 0)
         let other = try await StoreFixture.populate(store, tenant: "zeta", count: 0)
         let (record, entry) = try StoreFixture.verification(1, tenant: tenant)
-        let appended = try await store.recordVerification(record, audit: entry, artifacts: [credential, lineage])
+        let appended = try await store.recordVerification(record, audit: entry, artifacts: [credential, lineage]).audit
         XCTAssertEqual(appended.entry.artifactDigests, ["credential": "sha256:" + SHA256.hex(credential.body),
                                                         "lineage": "sha256:" + SHA256.hex(lineage.body)])
         let listed = try await store.auditRecords(tenant: tenant, afterSequence: 0, limit: 1)
@@ -37,7 +37,7 @@ final class ArtifactTests: XCTestCase {
         let store = try StoreFixture.open(dir, clock: { Date(timeIntervalSince1970: 1_760_000_123.456) })
         let tenant = try await StoreFixture.populate(store, count: 0)
         let (record, entry) = try StoreFixture.verification(7, tenant: tenant)
-        let appended = try await store.recordVerification(record, audit: entry, artifacts: [lineage, credential])
+        let appended = try await store.recordVerification(record, audit: entry, artifacts: [lineage, credential]).audit
         // Written out by hand from docs/store.md, independent of the code.
         func ns(_ s: String) -> String { "\(s.utf8.count):\(s)," }
         let artifacts = "credential=sha256:\(SHA256.hex(credential.body)),lineage=sha256:\(SHA256.hex(lineage.body))"
@@ -79,6 +79,8 @@ final class ArtifactTests: XCTestCase {
             ("bad media type", [VerificationArtifact(kind: "lineage", mediaType: "text/plain; x=\n", body: [])]),
             ("too large", [VerificationArtifact(kind: "lineage", mediaType: "application/json",
                                                 body: [UInt8](repeating: 0x20, count: VerificationArtifact.maxBodyBytes + 1))]),
+            ("receipt not JSON", [VerificationArtifact(kind: "privacy_receipt", mediaType: "text/plain", body: [0x7B, 0x7D])]),
+            ("empty receipt", [VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: [])]),
         ]
         for (what, artifacts) in bad {
             let error = await assertStoreError(.invalidInput) {

@@ -1,4 +1,5 @@
 import Foundation
+import PavilionCrypto
 @testable import PavilionStore
 import XCTest
 
@@ -127,18 +128,31 @@ final class PrivacyStoreTests: XCTestCase {
         } catch { XCTAssertEqual(error.code, .invalidInput) }
     }
 
-    func testAReceiptArtifactIsAppendedToTheLogInItsVerificationsTransaction() async throws {
+    func testAReceiptArtifactIsStoredOnceAsTheNextLogEntryAndItsIndexReturned() async throws {
         let dir = try StoreFixture.makeDirectory(self)
         let store = try StoreFixture.open(dir)
         let tenant = try await StoreFixture.populate(store, count: 0)
+        let other = try await StoreFixture.populate(store, tenant: "zeta", count: 0)
         _ = try await store.appendPrivacyLogEntry(Array("standalone".utf8))
         let receipt = VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: Array("{\"r\":1}".utf8))
+        let lineage = VerificationArtifact(kind: "lineage", mediaType: "application/json", body: Array("{}".utf8))
         let (record, entry) = try StoreFixture.verification(1, tenant: tenant)
-        _ = try await store.recordVerification(record, audit: entry, artifacts: [receipt])
-        let index = try await store.privacyLogIndex(of: record.id)
-        XCTAssertEqual(index, 1)
+        let recorded = try await store.recordVerification(record, audit: entry, artifacts: [lineage, receipt])
+        XCTAssertEqual(recorded.privacyLogIndex, 1, "the index assigned in the commit, no read after it")
         let leaves = try await store.privacyLogEntries(from: 0, limit: 10)
         XCTAssertEqual(leaves, [Array("standalone".utf8), receipt.body])
+
+        // Stored once: the log entry is the artifact; its digest is audited as before.
+        let db = try StoreFixture.rawConnection(dir)
+        let copies = try db.query("SELECT count(*) FROM verification_artifacts WHERE kind = 'privacy_receipt'")
+        XCTAssertEqual(copies.first?.values.first, .integer(0))
+        let read = try await store.artifact("privacy_receipt", of: record.id, tenant: tenant)
+        XCTAssertEqual(read, receipt)
+        XCTAssertEqual(recorded.audit.entry.artifactDigests["privacy_receipt"], "sha256:" + SHA256.hex(receipt.body))
+        let hidden = try await store.artifact("privacy_receipt", of: record.id, tenant: other)
+        XCTAssertNil(hidden, "another tenant's receipt must not be readable")
+        let verdict = try await store.verifyAuditChain()
+        XCTAssertTrue(verdict.isIntact, "\(verdict.problems)")
 
         // A verification that fails (a repeated id) leaves no leaf behind.
         _ = await assertStoreError(.duplicate) {
@@ -147,9 +161,34 @@ final class PrivacyStoreTests: XCTestCase {
         let after = try await store.privacyLogEntries(from: 0, limit: 10)
         XCTAssertEqual(after.count, 2)
         let (plain, plainEntry) = try StoreFixture.verification(2, tenant: tenant)
-        _ = try await store.recordVerification(plain, audit: plainEntry)
-        let none = try await store.privacyLogIndex(of: plain.id)
-        XCTAssertNil(none)
+        let none = try await store.recordVerification(plain, audit: plainEntry, artifacts: [lineage])
+        XCTAssertNil(none.privacyLogIndex)
+        let noReceipt = try await store.artifact("privacy_receipt", of: plain.id, tenant: tenant)
+        XCTAssertNil(noReceipt)
+        let (next, nextEntry) = try StoreFixture.verification(3, tenant: tenant)
+        let third = try await store.recordVerification(next, audit: nextEntry, artifacts: [receipt])
+        XCTAssertEqual(third.privacyLogIndex, 2)
+    }
+
+    func testAReceiptStoredTwiceByAnOlderVersionStillReadsAndVerifies() async throws {
+        // Before receipts were stored once, the artifact row and the log entry held the same bytes.
+        let dir = try StoreFixture.makeDirectory(self)
+        let store = try StoreFixture.open(dir)
+        let tenant = try await StoreFixture.populate(store, count: 0)
+        let body = Array("{\"receipt\":{},\"signature\":{}}".utf8)
+        let (record, entry) = try StoreFixture.verification(1, tenant: tenant)
+        let recorded = try await store.recordVerification(
+            record, audit: entry, artifacts: [VerificationArtifact(kind: "privacy_receipt", mediaType: "application/json", body: body)])
+        let db = try StoreFixture.rawConnection(dir)
+        try db.execute("""
+            INSERT INTO verification_artifacts (verification_id, kind, media_type, body, digest)
+            VALUES ('\(record.id.rawValue)', 'privacy_receipt', 'application/json', X'\(Hex.encode(body))', 'sha256:\(SHA256.hex(body))');
+            """)
+        let read = try await store.artifact("privacy_receipt", of: record.id, tenant: tenant)
+        XCTAssertEqual(read?.body, body)
+        XCTAssertEqual(read?.digest, recorded.audit.entry.artifactDigests["privacy_receipt"])
+        let verdict = try await store.verifyAuditChain()
+        XCTAssertTrue(verdict.isIntact, "\(verdict.problems)")
     }
 }
 
