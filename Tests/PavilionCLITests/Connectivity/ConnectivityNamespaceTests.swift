@@ -420,12 +420,14 @@ final class ConnectivityNamespaceTests: XCTestCase {
         try net.build(connection: """
               connection:
                 pool: { max_connections: 1, max_idle: 1 }
-                timeouts: { connect_ms: 300, request_ms: 1000 }
+                timeouts: { connect_ms: 300, request_ms: 2000 }
                 retries: { max_attempts: 1 }
             """, health: Self.rareHealth)
-        // Each answer takes 600 ms; one connection per endpoint; a request waits at most its 1 s deadline.
+        // Each answer takes 1.5 s; one connection per endpoint; a request waits at most its 2 s deadline.
+        // (At 600 ms and 1 s, a loaded machine spread the sixteen curl processes' starts so far apart
+        // that every request found a free connection.)
         for name in ["euw-a", "euw-b"] {
-            let r = try net.curl("POST", "https://198.18.1.2:\(name == "euw-a" ? 8001 : 8002)/_sim/faults", body: #"{"latencyMs":600}"#)
+            let r = try net.curl("POST", "https://198.18.1.2:\(name == "euw-a" ? 8001 : 8002)/_sim/faults", body: #"{"latencyMs":1500}"#)
             XCTAssertEqual(r.status, 200, r.summary)
         }
         // Far more at once than two connections can answer in a second.
