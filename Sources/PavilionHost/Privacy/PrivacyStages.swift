@@ -80,15 +80,16 @@ extension VerificationPipeline {
     /// The receipt's `request_id`: the verification id's 32 hex digits in
     /// UUID form (receipts refuse other digit-heavy identifiers).
     static func receiptRequestID(_ id: VerificationID) -> String {
-        let hex = Array(id.rawValue.hasPrefix("vrf_") ? id.rawValue.dropFirst(4) : Substring(id.rawValue))
+        let utf8 = id.rawValue.utf8
+        let hex = utf8.starts(with: "vrf_".utf8) ? utf8.dropFirst(4) : utf8[...]
         guard hex.count == 32 else { return id.rawValue }
-        let cuts = [8, 12, 16, 20]
-        var out = ""
-        for (i, c) in hex.enumerated() {
-            if cuts.contains(i) { out.append("-") }
-            out.append(c)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, byte) in hex.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            out.append(byte)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The answer's `privacy_receipt` member once the verification is

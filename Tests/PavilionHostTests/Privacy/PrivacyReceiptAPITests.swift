@@ -100,6 +100,15 @@ final class PrivacyReceiptAPITests: XCTestCase {
         return nil
     }
 
+    func testTheReceiptsRequestIDIsTheVerificationIDInUUIDForm() throws {
+        XCTAssertEqual(VerificationPipeline.receiptRequestID(try VerificationID("vrf_0123456789abcdef0123456789abcdef")),
+                       "01234567-89ab-cdef-0123-456789abcdef")
+        // Anything else is passed through (the receipt's content policy judges it).
+        XCTAssertEqual(VerificationPipeline.receiptRequestID(try VerificationID("vrf_0123")), "vrf_0123")
+        XCTAssertEqual(VerificationPipeline.receiptRequestID(try VerificationID("0123456789abcdef0123456789abcdef")),
+                       "01234567-89ab-cdef-0123-456789abcdef")
+    }
+
     func testATreeHeadCoveringANewReceiptIsSignedWithoutAnyRequestAsking() async throws {
         var privacy = PrivacyConfiguration()
         privacy.logSignIntervalMilliseconds = 50
