@@ -53,8 +53,10 @@ public struct ContentDigest: Sendable, Hashable, CustomStringConvertible {
         try self.init(algorithm: algorithm, hex: hex)
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = hexDigits
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         for b in bytes {

@@ -56,7 +56,20 @@ struct LineageJSONWriter {
         if let s { string(s) } else { raw("null") }
     }
 
-    mutating func integer(_ i: Int64) { JSONValue.int(i).serialize(into: &out) }
+    mutating func integer(_ i: Int64) { appendDecimal(i) }
+
+    /// `i` in decimal, without making a `String`.
+    mutating func appendDecimal(_ i: Int64) {
+        if i < 0 { out.append(UInt8(ascii: "-")) }
+        var v = i.magnitude
+        if v < 10 { return out.append(UInt8(ascii: "0") + UInt8(v)) }
+        let start = out.count
+        while v > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        }
+        out[start...].reverse()
+    }
 
     mutating func names(_ list: [String]) {
         raw("[")

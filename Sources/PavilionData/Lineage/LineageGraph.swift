@@ -42,6 +42,18 @@ public struct LineageGraph: Sendable, Hashable {
         self.edges = edges
     }
 
+    /// A graph the caller knows to be consistent (``LineageRecorder`` adds
+    /// only distinct ids and edges between recorded nodes), without checking.
+    init(unchecked verificationID: String, connector: String, connectorVersion: String, startedAt: LineageTimestamp,
+         nodes: [LineageNode], edges: [LineageEdge]) {
+        self.verificationID = verificationID
+        self.connector = connector
+        self.connectorVersion = connectorVersion
+        self.startedAt = startedAt
+        self.nodes = nodes
+        self.edges = edges
+    }
+
     /// The node with `id`.
     /// - Parameter id: a node id.
     /// - Returns: the node, or `nil`.
