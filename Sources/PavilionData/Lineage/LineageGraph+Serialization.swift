@@ -50,7 +50,23 @@ struct LineageJSONWriter {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    mutating func string(_ s: String) { JSONValue.string(s).serialize(into: &out) }
+    /// One byte of punctuation (cheaper than a one-character ``raw(_:)``).
+    @inline(__always)
+    mutating func byte(_ b: UInt8) { out.append(b) }
+
+    /// `s` as a JSON string: its UTF-8 copied in one piece when nothing
+    /// needs escaping (ids, names, digests), else `JSONValue`'s escaping.
+    mutating func string(_ s: String) {
+        var text = s
+        let plain = text.withUTF8 { bytes -> Bool in
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !plain { JSONValue.string(s).serialize(into: &out) }
+    }
 
     mutating func optionalString(_ s: String?) {
         if let s { string(s) } else { raw("null") }
