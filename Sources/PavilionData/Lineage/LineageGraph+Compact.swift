@@ -21,9 +21,9 @@ extension LineageGraph {
     /// form then leaves them out.
     var edgesFollowNodeOrder: Bool {
         guard edges.count == max(0, nodes.count - 1) else { return false }
-        for (i, e) in edges.enumerated() {
-            let from = nodes[i], to = nodes[i + 1]
-            guard e.from == from.id, e.to == to.id, e.relation == LineageRecorder.relation(from: from.kind, to: to.kind) else { return false }
+        for i in edges.indices {  // by index, so no node is copied
+            guard edges[i].from == nodes[i].id, edges[i].to == nodes[i + 1].id,
+                  edges[i].relation == LineageRecorder.relation(from: nodes[i].kind, to: nodes[i + 1].kind) else { return false }
         }
         return true
     }
@@ -44,9 +44,9 @@ extension LineageGraph {
         w.raw(#","t0":"#)
         w.integer(startedAt.millisecondsSinceEpoch)
         w.raw(#","n":["#)
-        for (n, node) in nodes.enumerated() {
-            if n > 0 { w.byte(UInt8(ascii: ",")) }
-            w.compactNode(node, in: self, algorithms: &algorithms)
+        for n in nodes.indices {
+            if n > 0 { w.comma() }
+            w.compactNode(nodes[n], in: self, algorithms: &algorithms)  // by index: no copy of the node
         }
         w.byte(UInt8(ascii: "]"))
         if !edgesFollowNodeOrder {
@@ -54,12 +54,12 @@ extension LineageGraph {
             for (i, node) in nodes.enumerated() { index[node.id] = i }
             w.raw(#","e":["#)
             for (n, e) in edges.enumerated() {
-                if n > 0 { w.byte(UInt8(ascii: ",")) }
+                if n > 0 { w.comma() }
                 w.byte(UInt8(ascii: "["))
                 w.integer(Int64(index[e.from] ?? -1))
-                w.byte(UInt8(ascii: ","))
+                w.comma()
                 w.integer(Int64(index[e.to] ?? -1))
-                w.byte(UInt8(ascii: ","))
+                w.comma()
                 w.string(e.relation.rawValue)
                 w.byte(UInt8(ascii: "]"))
             }
@@ -134,139 +134,164 @@ extension LineageJSONWriter {
     /// `[kind, id, status, t, duration, detail…]`.
     mutating func compactNode(_ node: LineageNode, in graph: LineageGraph, algorithms: inout [String]) {
         byte(UInt8(ascii: "["))
-        integer(Int64(LineageGraph.compactKinds.firstIndex(of: node.kind) ?? 0))
-        byte(UInt8(ascii: ","))
+        integer(Self.code(node.kind))
+        comma()
         string(node.id)
-        byte(UInt8(ascii: ","))
-        integer(Int64(LineageGraph.compactStatuses.firstIndex(of: node.status) ?? 0))
-        byte(UInt8(ascii: ","))
+        comma()
+        integer(Self.code(node.status))
+        comma()
         // Wrapping arithmetic: any two instants round-trip exactly, none traps.
         if let t = node.startedAt { integer(t.millisecondsSinceEpoch &- graph.startedAt.millisecondsSinceEpoch) } else { raw("null") }
-        byte(UInt8(ascii: ","))
+        comma()
         if let d = node.durationMicroseconds { integer(d) } else { raw("null") }
         switch node.detail {
         case .request(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.requestID)
-            byte(UInt8(ascii: ","))
+            comma()
             optionalString(x.tenant)
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.purpose)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.requestedClaims)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.subjectFields)
         case .policyDecision(let x):
             raw(x.permitted ? ",true," : ",false,")
             optionalString(x.lawfulBasis)
-            byte(UInt8(ascii: ","))
+            comma()
             optionalString(x.region)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.allowedRegions)
-            byte(UInt8(ascii: ","))
+            comma()
             optionalString(x.reasonCode)
         case .dpExchange(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             optionalString(x.connector == graph.connector ? nil : x.connector)
-            byte(UInt8(ascii: ","))
+            comma()
             optionalString(x.connectorVersion == graph.connectorVersion ? nil : x.connectorVersion)
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.region)
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.endpoint)
-            byte(UInt8(ascii: ","))
+            comma()
             integer(Int64(x.index))
-            byte(UInt8(ascii: ","))
+            comma()
             optionalInteger(x.httpStatus)
-            byte(UInt8(ascii: ","))
+            comma()
             compactDigest(x.responseDigest, &algorithms)
-            byte(UInt8(ascii: ","))
+            comma()
             optionalInteger(x.responseBytes)
-            byte(UInt8(ascii: ","))
+            comma()
             if let s = x.signature {
                 names([s.scheme, s.keyID, s.algorithm])
             } else {
                 raw("null")
             }
-            byte(UInt8(ascii: ","))
+            comma()
             optionalString(x.errorCode)
         case .validation(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.target)
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.schema)
-            byte(UInt8(ascii: ","))
+            comma()
             compactDigest(x.digest, &algorithms)
             raw(",[")
             for (n, e) in x.errors.enumerated() {
-                if n > 0 { byte(UInt8(ascii: ",")) }
+                if n > 0 { comma() }
                 names([e.pointer, e.keyword])
             }
             byte(UInt8(ascii: "]"))
         case .quality(let q):
-            byte(UInt8(ascii: ","))
+            comma()
             JSONValue.double(QualityReport.round(q.overall)).serialize(into: &out)
-            byte(UInt8(ascii: ","))
+            comma()
             string(q.decision.rawValue)
             raw(",[")
             for (n, s) in q.scores.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
-                if n > 0 { byte(UInt8(ascii: ",")) }
+                if n > 0 { comma() }
                 byte(UInt8(ascii: "["))
                 string(s.key.rawValue)
-                byte(UInt8(ascii: ","))
+                comma()
                 JSONValue.double(QualityReport.round(s.value)).serialize(into: &out)
                 byte(UInt8(ascii: "]"))
             }
             raw("],[")
             for (n, reason) in q.reasons.enumerated() {
-                if n > 0 { byte(UInt8(ascii: ",")) }
+                if n > 0 { comma() }
                 byte(UInt8(ascii: "["))
                 string(reason.dimension.rawValue)
-                byte(UInt8(ascii: ","))
+                comma()
                 string(reason.code)
-                byte(UInt8(ascii: ","))
+                comma()
                 names(reason.fields)
-                byte(UInt8(ascii: ","))
+                comma()
                 string(reason.detail)
                 byte(UInt8(ascii: "]"))
             }
             byte(UInt8(ascii: "]"))
         case .transform(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             integer(Int64(x.step.index))
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.step.operation)
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.step.detail)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.step.read)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.step.wrote)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.step.removed)
             raw(x.step.outcome == .applied ? #","applied","# : #","skipped","#)
             compactDigest(x.outputDigest, &algorithms)
         case .minimisation(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.released)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.withheld)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.unavailable)
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.dropped)
         case .claims(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             names(x.names)
-            byte(UInt8(ascii: ","))
+            comma()
             compactDigest(x.digest, &algorithms)
         case .credential(let x):
-            byte(UInt8(ascii: ","))
+            comma()
             string(x.format)
-            byte(UInt8(ascii: ","))
+            comma()
             compactDigest(x.digest, &algorithms)
         }
         byte(UInt8(ascii: "]"))
+    }
+
+    /// The index of `kind` in ``LineageGraph/compactKinds``.
+    static func code(_ kind: LineageNode.Kind) -> Int64 {
+        switch kind {
+        case .request: return 0
+        case .policyDecision: return 1
+        case .dpExchange: return 2
+        case .validation: return 3
+        case .quality: return 4
+        case .transform: return 5
+        case .minimisation: return 6
+        case .claims: return 7
+        case .credential: return 8
+        }
+    }
+
+    /// The index of `status` in ``LineageGraph/compactStatuses``.
+    static func code(_ status: LineageNode.Status) -> Int64 {
+        switch status {
+        case .ok: return 0
+        case .flagged: return 1
+        case .failed: return 2
+        case .skipped: return 3
+        }
     }
 
     /// `"<index into algorithms>:<hex>"`, adding the algorithm on first use; `null` for none.
@@ -286,6 +311,9 @@ extension LineageJSONWriter {
         hex.withUTF8 { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\""))
     }
+
+    @inline(__always)
+    mutating func comma() { byte(UInt8(ascii: ",")) }
 
     mutating func optionalInteger(_ i: Int?) {
         if let i { integer(Int64(i)) } else { raw("null") }

@@ -74,17 +74,17 @@ struct LineageJSONWriter {
 
     mutating func integer(_ i: Int64) { appendDecimal(i) }
 
-    /// `i` in decimal, without making a `String`.
+    /// `i` in decimal, without making a `String`: most significant digit
+    /// first, so nothing is reversed or copied.
     mutating func appendDecimal(_ i: Int64) {
         if i < 0 { out.append(UInt8(ascii: "-")) }
-        var v = i.magnitude
-        if v < 10 { return out.append(UInt8(ascii: "0") + UInt8(v)) }
-        let start = out.count
-        while v > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
+        let v = i.magnitude
+        var scale: UInt64 = 1
+        while scale <= v / 10 { scale &*= 10 }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v / scale % 10))
+            scale /= 10
         }
-        out[start...].reverse()
     }
 
     mutating func names(_ list: [String]) {

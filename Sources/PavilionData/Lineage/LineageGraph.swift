@@ -34,12 +34,8 @@ public struct LineageGraph: Sendable, Hashable {
         for edge in edges where !seen.contains(edge.from) || !seen.contains(edge.to) || edge.from == edge.to {
             throw LineageError(.danglingEdge, "edge \(edge.from) → \(edge.to) does not join two distinct nodes of the graph")
         }
-        self.verificationID = verificationID
-        self.connector = connector
-        self.connectorVersion = connectorVersion
-        self.startedAt = startedAt
-        self.nodes = nodes
-        self.edges = edges
+        self.init(unchecked: verificationID, connector: connector, connectorVersion: connectorVersion, startedAt: startedAt,
+                  nodes: nodes, edges: edges)
     }
 
     /// A graph the caller knows to be consistent (``LineageRecorder`` adds

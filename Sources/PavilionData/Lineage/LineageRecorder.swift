@@ -59,6 +59,8 @@ public struct LineageRecorder: Sendable {
         self.startedAt = startedAt
         self.responseDigester = digester
         self.intermediateDigester = intermediateDigester ?? digester
+        nodes.reserveCapacity(12)  // a verification has 6 to 16 stages: one allocation, not four
+        edges.reserveCapacity(12)
     }
 
     /// The graph so far.
@@ -306,6 +308,11 @@ public struct LineageRecorder: Sendable {
     /// (every delimiter is ASCII) and returns `endpoint` itself, uncopied,
     /// when there is nothing to drop, as for every configured base URL.
     static func sanitise(_ endpoint: String) -> String {
+        var text = endpoint
+        let plain = text.withUTF8 { bytes in
+            !bytes.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "@") }
+        }
+        if plain { return endpoint }  // the usual base URL: nothing to drop
         let u = endpoint.utf8
         let end = u.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? u.endIndex
         var i = u.startIndex
