@@ -50,13 +50,42 @@ struct LineageJSONWriter {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    mutating func string(_ s: String) { JSONValue.string(s).serialize(into: &out) }
+    /// One byte of punctuation (cheaper than a one-character ``raw(_:)``).
+    @inline(__always)
+    mutating func byte(_ b: UInt8) { out.append(b) }
+
+    /// `s` as a JSON string: its UTF-8 copied in one piece when nothing
+    /// needs escaping (ids, names, digests), else `JSONValue`'s escaping.
+    mutating func string(_ s: String) {
+        var text = s
+        let plain = text.withUTF8 { bytes -> Bool in
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !plain { JSONValue.string(s).serialize(into: &out) }
+    }
 
     mutating func optionalString(_ s: String?) {
         if let s { string(s) } else { raw("null") }
     }
 
-    mutating func integer(_ i: Int64) { JSONValue.int(i).serialize(into: &out) }
+    mutating func integer(_ i: Int64) { appendDecimal(i) }
+
+    /// `i` in decimal, without making a `String`: most significant digit
+    /// first, so nothing is reversed or copied.
+    mutating func appendDecimal(_ i: Int64) {
+        if i < 0 { out.append(UInt8(ascii: "-")) }
+        let v = i.magnitude
+        var scale: UInt64 = 1
+        while scale <= v / 10 { scale &*= 10 }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v / scale % 10))
+            scale /= 10
+        }
+    }
 
     mutating func names(_ list: [String]) {
         raw("[")

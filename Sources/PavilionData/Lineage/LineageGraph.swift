@@ -34,6 +34,14 @@ public struct LineageGraph: Sendable, Hashable {
         for edge in edges where !seen.contains(edge.from) || !seen.contains(edge.to) || edge.from == edge.to {
             throw LineageError(.danglingEdge, "edge \(edge.from) → \(edge.to) does not join two distinct nodes of the graph")
         }
+        self.init(unchecked: verificationID, connector: connector, connectorVersion: connectorVersion, startedAt: startedAt,
+                  nodes: nodes, edges: edges)
+    }
+
+    /// A graph the caller knows to be consistent (``LineageRecorder`` adds
+    /// only distinct ids and edges between recorded nodes), without checking.
+    init(unchecked verificationID: String, connector: String, connectorVersion: String, startedAt: LineageTimestamp,
+         nodes: [LineageNode], edges: [LineageEdge]) {
         self.verificationID = verificationID
         self.connector = connector
         self.connectorVersion = connectorVersion

@@ -37,13 +37,12 @@ public struct LineageRecorder: Sendable {
     private var startedAt: LineageTimestamp
     private var nodes: [LineageNode] = []
     private var edges: [LineageEdge] = []
-    /// The kind of each recorded node, by id (the ids recorded so far).
-    private var kinds: [String: LineageNode.Kind] = [:]
     private var frontier: [String] = []
     private var exchangeOrigin: [String]?
-    private var lastExchange: [String: String] = [:]
-    private var exchangeOrder: [String] = []
-    private var counters: [String: Int] = [:]
+    /// The last exchange of each connector, in the order of their first exchange.
+    private var lastExchange: [(connector: String, id: String)] = []
+    private var exchangeCount = 0
+    private var transformCount = 0
 
     /// - Parameters:
     ///   - verificationID: the verification's id.
@@ -60,17 +59,16 @@ public struct LineageRecorder: Sendable {
         self.startedAt = startedAt
         self.responseDigester = digester
         self.intermediateDigester = intermediateDigester ?? digester
+        nodes.reserveCapacity(12)  // a verification has 6 to 16 stages: one allocation, not four
+        edges.reserveCapacity(12)
     }
 
     /// The graph so far.
     public var graph: LineageGraph {
-        // The recorder only adds distinct ids and edges between recorded nodes.
-        do {
-            return try LineageGraph(verificationID: verificationID, connector: connector, connectorVersion: connectorVersion,
-                                    startedAt: startedAt, nodes: nodes, edges: edges)
-        } catch {
-            preconditionFailure("LineageRecorder built an inconsistent graph: \(error)")
-        }
+        // The recorder only adds distinct ids (uniqueID) and edges between
+        // recorded nodes (add skips unknown ones), so there is nothing to check.
+        LineageGraph(unchecked: verificationID, connector: connector, connectorVersion: connectorVersion, startedAt: startedAt,
+                     nodes: nodes, edges: edges)
     }
 
     // MARK: - Stages
@@ -138,7 +136,8 @@ public struct LineageRecorder: Sendable {
         let digest = known.flatMap { $0.algorithm == responseDigester.algorithm ? $0 : nil } ?? responseBody.map(responseDigester.digest)
         let name = connector ?? self.connector
         if exchangeOrigin == nil { exchangeOrigin = frontier }
-        let previous = after ?? lastExchange[name].map { [$0] } ?? exchangeOrigin ?? frontier
+        let slot = lastExchange.firstIndex { $0.connector == name }
+        let previous = after ?? slot.map { [lastExchange[$0].id] } ?? exchangeOrigin ?? frontier
         let ok = errorCode == nil && httpStatus != nil
         let detail = LineageNode.DPExchange(
             connector: name, connectorVersion: connectorVersion ?? (name == self.connector ? self.connectorVersion : ""),
@@ -146,10 +145,9 @@ public struct LineageRecorder: Sendable {
             responseDigest: digest, responseBytes: responseBody?.count,
             signature: signature.map { .init(scheme: $0.scheme.rawValue, keyID: $0.keyID, algorithm: $0.algorithm) },
             errorCode: errorCode)
-        let id = add(nextID("exchange"), ok ? .ok : .failed, at, duration, .dpExchange(detail), after: previous)
-        if lastExchange[name] == nil { exchangeOrder.append(name) }
-        lastExchange[name] = id
-        frontier = exchangeOrder.compactMap { lastExchange[$0] }
+        let id = add(Self.numbered("exchange.", &exchangeCount), ok ? .ok : .failed, at, duration, .dpExchange(detail), after: previous)
+        if let slot { lastExchange[slot].id = id } else { lastExchange.append((name, id)) }
+        frontier = lastExchange.map(\.id)
         return id
     }
 
@@ -166,10 +164,13 @@ public struct LineageRecorder: Sendable {
     @discardableResult
     public mutating func recordValidation(target: String, schema: String, document: JSONValue, errors: [ValidationError],
                                           at: LineageTimestamp, duration: Duration? = nil, after: [String]? = nil) -> String {
-        var seen = Set<LineageNode.Validation.Failure>()
-        let failures = errors.map { LineageNode.Validation.Failure(pointer: $0.instanceLocation, keyword: $0.keyword) }
-            .filter { seen.insert($0).inserted }
-        let base = "validation.\(Self.idSafe(target))"
+        var failures: [LineageNode.Validation.Failure] = []
+        if !errors.isEmpty {
+            var seen = Set<LineageNode.Validation.Failure>()
+            failures = errors.map { LineageNode.Validation.Failure(pointer: $0.instanceLocation, keyword: $0.keyword) }
+                .filter { seen.insert($0).inserted }
+        }
+        let base = "validation." + Self.idSafe(target)
         return add(uniqueID(base), failures.isEmpty ? .ok : .failed, at, duration,
                    .validation(.init(target: target, schema: schema, errors: failures, digest: intermediateDigester.digest(document))),
                    after: after)
@@ -205,7 +206,7 @@ public struct LineageRecorder: Sendable {
         var ids: [String] = []
         for (n, step) in result.steps.enumerated() {
             let digest = n == result.steps.count - 1 ? intermediateDigester.digest(result.output) : nil
-            ids.append(add(nextID("transform"), step.outcome == .applied ? .ok : .skipped, at, n == 0 ? duration : nil,
+            ids.append(add(Self.numbered("transform.", &transformCount), step.outcome == .applied ? .ok : .skipped, at, n == 0 ? duration : nil,
                            .transform(.init(step: step, outputDigest: digest)), after: n == 0 ? after : [ids[n - 1]]))
         }
         return ids
@@ -250,26 +251,32 @@ public struct LineageRecorder: Sendable {
             return max(0, s * 1_000_000 + atto / 1_000_000_000_000)
         }
         for from in after ?? frontier {
-            guard let kind = kinds[from] else { continue }
+            guard let kind = kind(of: from) else { continue }
             edges.append(LineageEdge(from: from, to: id, relation: Self.relation(from: kind, to: detail.kind)))
         }
         nodes.append(LineageNode(id: id, status: status, startedAt: at, durationMicroseconds: micros, detail: detail))
-        kinds[id] = detail.kind
         frontier = [id]
         return id
     }
 
-    private mutating func nextID(_ base: String) -> String {
-        let n = counters[base, default: 0]
-        counters[base] = n + 1
-        return "\(base).\(n)"
+    /// The kind of the recorded node `id` (a graph has a dozen nodes: a
+    /// scan from the newest is cheaper than hashing into a dictionary).
+    private func kind(of id: String) -> LineageNode.Kind? {
+        for node in nodes.reversed() where node.id == id { return node.kind }
+        return nil
+    }
+
+    /// `prefix` and the counter's value, which then goes up by one.
+    private static func numbered(_ prefix: String, _ counter: inout Int) -> String {
+        defer { counter += 1 }
+        return prefix + String(counter)
     }
 
     private func uniqueID(_ base: String) -> String {
-        guard kinds[base] != nil else { return base }
+        guard kind(of: base) != nil else { return base }
         var n = 2
-        while kinds["\(base).\(n)"] != nil { n += 1 }
-        return "\(base).\(n)"
+        while kind(of: base + "." + String(n)) != nil { n += 1 }
+        return base + "." + String(n)
     }
 
     static func relation(from: LineageNode.Kind?, to: LineageNode.Kind) -> LineageEdge.Relation {
@@ -287,19 +294,51 @@ public struct LineageRecorder: Sendable {
     }
 
     static func idSafe(_ s: String) -> String {
-        String(s.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" ? Character($0) : "_" })
+        // The usual target (`input`, `output`) is already safe: no per-character work.
+        if !s.isEmpty, s.utf8.allSatisfy({ Self.isIDByte($0) }) { return s }
+        return String(s.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" ? Character($0) : "_" })
     }
 
-    /// The URL without user info, query or fragment.
+    /// An ASCII letter, digit, `_` or `-`.
+    private static func isIDByte(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D
+    }
+
+    /// The URL without user info, query or fragment. It scans UTF-8 bytes
+    /// (every delimiter is ASCII) and returns `endpoint` itself, uncopied,
+    /// when there is nothing to drop, as for every configured base URL.
     static func sanitise(_ endpoint: String) -> String {
-        var s = Substring(endpoint)
-        if let cut = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<cut] }
-        guard let scheme = s.firstRange(of: "://") else { return String(s) }
-        let authorityStart = scheme.upperBound
-        let authorityEnd = s[authorityStart...].firstIndex(of: "/") ?? s.endIndex
-        if let at = s[authorityStart..<authorityEnd].lastIndex(of: "@") {
-            return String(s[..<authorityStart]) + String(s[s.index(after: at)...])
+        var text = endpoint
+        let plain = text.withUTF8 { bytes in
+            !bytes.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "@") }
         }
-        return String(s)
+        if plain { return endpoint }  // the usual base URL: nothing to drop
+        let u = endpoint.utf8
+        let end = u.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? u.endIndex
+        var i = u.startIndex
+        var authorityStart: String.Index?
+        while i < end {
+            if u[i] == UInt8(ascii: ":") {
+                let a = u.index(after: i)
+                if a < end, u[a] == UInt8(ascii: "/") {
+                    let b = u.index(after: a)
+                    if b < end, u[b] == UInt8(ascii: "/") {
+                        authorityStart = u.index(after: b)
+                        break
+                    }
+                }
+            }
+            i = u.index(after: i)
+        }
+        if let authorityStart {
+            var j = authorityStart
+            var at: String.Index?
+            while j < end, u[j] != UInt8(ascii: "/") {
+                if u[j] == UInt8(ascii: "@") { at = j }
+                j = u.index(after: j)
+            }
+            if let at { return String(endpoint[..<authorityStart]) + String(endpoint[u.index(after: at)..<end]) }
+        }
+        return end == u.endIndex ? endpoint : String(endpoint[..<end])
     }
 }

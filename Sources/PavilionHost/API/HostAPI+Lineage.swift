@@ -83,7 +83,7 @@ extension HostAPI {
         }
         guard let artifact else { throw notFound }
         do {
-            return try LineageGraph(json: try JSONParser().parse(String(decoding: artifact.body, as: UTF8.self)))
+            return try LineageGraph(stored: artifact.body)  // pavilion.lineage/2, or /1 as stored before it
         } catch {
             logger.error("a stored lineage graph does not parse", ["verification_id": .string(id.rawValue), "error": .string("\(error)")])
             throw APIProblem.internalError()

@@ -226,7 +226,7 @@ enum DataBenchmark {
             r.recordTransforms(transformed, at: at(172), duration: .microseconds(350))
             r.recordMinimisation(minimised, at: at(173))
             r.recordCredential(format: "dc+sd-jwt", credential: credential, at: at(180))
-            bytes = r.graph.serializedBytes.count
+            bytes = r.graph.compactBytes.count
         }
         guard bytes > 0 else { throw BenchError("the lineage graph serialised to nothing") }
         return rate

@@ -20,28 +20,7 @@ final class LineageSerializationTests: XCTestCase {
     }
 
     func testFailuresSignaturesAndAbsentMembersSerialiseAlike() throws {
-        let sha = ContentDigester.sha256 { SHA256.hash($0) }
-        var r = LineageRecorder(verificationID: "vrf_\u{1}\"quoted\\", connector: "kyc", connectorVersion: "2.0.0-rc.1",
-                                startedAt: LineageTimestamp(millisecondsSinceEpoch: -1), digester: sha)
-        r.recordRequest(requestID: "req", tenant: nil, purpose: "kyc ✓ 🎉", requestedClaims: [], subject: .null,
-                        at: LineageTimestamp(millisecondsSinceEpoch: 0))
-        r.recordPolicyDecision(permitted: false, lawfulBasis: nil, region: nil, allowedRegions: [], reasonCode: "residency_not_allowed",
-                               at: LineageTimestamp(millisecondsSinceEpoch: 1))
-        r.recordExchange(region: "eu", endpoint: "https://dp.example/x", index: 0, httpStatus: nil, responseBody: nil, errorCode: "timeout",
-                         at: LineageTimestamp(millisecondsSinceEpoch: 2), duration: nil)
-        r.recordExchange(region: "eu", endpoint: "https://dp.example/x", index: 1, httpStatus: 502, responseBody: [0xFF, 0x00],
-                         signature: VerifiedResponseSignature(scheme: .httpMessageSignatures, keyID: "k\"1", algorithm: "ed25519",
-                                                              coveredComponents: ["@status"], payload: []),
-                         errorCode: nil, at: LineageTimestamp(millisecondsSinceEpoch: 3), duration: .microseconds(7))
-        r.recordValidation(target: "output", schema: "s", document: ["a": 1],
-                           errors: [ValidationError(instanceLocation: "/a", keyword: "type", message: "quoted 1"),
-                                    ValidationError(instanceLocation: "", keyword: "required", message: "")],
-                           at: LineageTimestamp(millisecondsSinceEpoch: 4))
-        r.recordQuality(QualityReport(scores: [.completeness: 0.5], overall: 0.5, decision: .flag, reasons: []),
-                        at: LineageTimestamp(millisecondsSinceEpoch: 5))
-        r.recordMinimisation(MinimisationResult(claims: [:], withheld: ["w"], unavailable: ["u"], dropped: ["d", "e"]),
-                             at: LineageTimestamp(millisecondsSinceEpoch: 6))
-        try assertSameBytes(r.graph, "failures and absent members")
+        try assertSameBytes(LineageSample.failuresGraph(), "failures and absent members")
     }
 
     func testTimestampsFormatAsRFC3339WithMilliseconds() {

@@ -1,5 +1,6 @@
 import Foundation
 import PavilionCore
+import PavilionData
 import PavilionHost
 import PavilionNet
 import PavilionSimulators
@@ -289,11 +290,42 @@ final class DataPipelineTests: XCTestCase {
             XCTAssertNil(r.json?["quality"], "nothing to score")
             let id = try XCTUnwrap(r.json?["id"]?.stringValue)
             let artifact = try await host.store.artifact("lineage", of: try VerificationID(id), tenant: try TenantID("acme"))
-            let graph = try JSONParser().parse(String(decoding: try XCTUnwrap(artifact).body, as: UTF8.self))
-            let kinds = graph["nodes"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
-            XCTAssertEqual(kinds, ["request", "policy_decision", "dp_exchange", "dp_exchange"])
+            let graph = try LineageGraph(stored: try XCTUnwrap(artifact).body)
+            XCTAssertEqual(graph.nodes.map(\.kind), [.request, .policyDecision, .dpExchange, .dpExchange])
             let quality = try await host.store.artifact("quality", of: try VerificationID(id), tenant: try TenantID("acme"))
             XCTAssertNil(quality)
+        }
+    }
+
+    /// A verification stored before the compact form keeps its
+    /// `pavilion.lineage/1` artifact: the API and the page still serve it, and
+    /// the events are the same bytes as for the compact form of the same graph.
+    func testAVersion1LineageArtifactIsStillServed() async throws {
+        try await DataHost.with(simulators: [SimulatorConfiguration(kind: .echo)], connectors: [.init(shipped: "echo", simulator: 0)]) { host in
+            let r = try await host.verify(#"{"connector":"echo","claims":["echo"],"subject":{},"purpose":"testing","jurisdiction":"eu"}"#)
+            XCTAssertEqual(r.status, 200, r.text)
+            let id = try XCTUnwrap(r.json?["id"]?.stringValue)
+            let acme = try TenantID("acme")
+            let stored = try await host.store.artifact("lineage", of: try VerificationID(id), tenant: acme)
+            let compact = try XCTUnwrap(stored)
+            let graph = try LineageGraph(stored: compact.body)
+
+            let oldID = try VerificationID("vrf_stored_before_lineage_v2")
+            let now = Date()
+            let record = VerificationRecord(id: oldID, tenantID: acme, connector: "echo", connectorVersion: graph.connectorVersion,
+                                            purpose: "testing", status: .succeeded, createdAt: now, finishedAt: now, result: ["echo": true])
+            let entry = AuditEntry(requestID: "req-old", tenantID: acme, connector: "echo", decision: .permit, outcome: "succeeded",
+                                   verificationID: oldID, startedAt: now, finishedAt: now)
+            _ = try await host.store.recordVerification(record, audit: entry, artifacts: [
+                VerificationArtifact(kind: "lineage", mediaType: compact.mediaType, body: graph.serializedBytes),
+            ])
+            let current = try await host.send("GET", "/v1/verifications/\(id)/lineage", key: host.acmeKey)
+            let old = try await host.send("GET", "/v1/verifications/\(oldID.rawValue)/lineage", key: host.acmeKey)
+            XCTAssertEqual(old.status, 200, old.text)
+            XCTAssertEqual(old.text, current.text, "the stored graph names the same verification, so the answers are the same bytes")
+            let page = try await host.send("GET", "/ui/lineage/\(oldID.rawValue)", key: host.acmeKey)
+            XCTAssertEqual(page.status, 200, page.text)
+            XCTAssertTrue(page.text.contains("DP exchange #0"), page.text)
         }
     }
 
@@ -326,20 +358,22 @@ final class DataPipelineTests: XCTestCase {
                 XCTAssertEqual(r.status, 200, "\(name): \(r.text)")
                 let id = try XCTUnwrap(r.json?["id"]?.stringValue, name)
                 let artifact = try await host.store.artifact("lineage", of: try VerificationID(id), tenant: try TenantID("acme"))
-                let graph = try XCTUnwrap(artifact.map { try JSONParser().parse(String(decoding: $0.body, as: UTF8.self)) }, name)
-                let nodes = try XCTUnwrap(graph["nodes"]?.arrayValue, name)
-                let kinds = nodes.compactMap { $0["kind"]?.stringValue }
+                let stored = try XCTUnwrap(artifact, name)
+                XCTAssertTrue(String(decoding: stored.body, as: UTF8.self).hasPrefix(#"{"f":"pavilion.lineage/2","#), name)
+                let graph = try LineageGraph(stored: stored.body)
+                XCTAssertLessThanOrEqual(2 * stored.body.count, graph.serializedBytes.count, "\(name): the compact form is half the JSON or less")
+                let nodes = graph.nodes
+                let kinds = nodes.map(\.kind.rawValue)
                 XCTAssertEqual(kinds.first, "request", name)
                 for kind in ["policy_decision", "validation", "minimisation", "claims", "credential"] {
                     XCTAssertEqual(kinds.filter { $0 == kind }.count, 1, "\(name) has one \(kind) node: \(kinds)")
                 }
                 XCTAssertEqual(kinds.filter { $0 == "dp_exchange" }.count, rounds, "\(name): \(kinds)")
                 XCTAssertEqual(kinds.last, "credential", name)
-                XCTAssertTrue(nodes.allSatisfy { $0["status"] == "ok" }, "\(name): \(nodes)")
+                XCTAssertTrue(nodes.allSatisfy { $0.status == .ok }, "\(name): \(nodes)")
                 // Every node after the request is reached from the one before it.
-                let edges = try XCTUnwrap(graph["edges"]?.arrayValue, name)
-                let reached = Set(edges.compactMap { $0["to"]?.stringValue })
-                for node in nodes.dropFirst() { XCTAssertTrue(reached.contains(node["id"]?.stringValue ?? ""), "\(name): \(node)") }
+                let reached = Set(graph.edges.map(\.to))
+                for node in nodes.dropFirst() { XCTAssertTrue(reached.contains(node.id), "\(name): \(node)") }
                 let events = try await host.send("GET", "/v1/verifications/\(id)/lineage", key: host.acmeKey)
                 XCTAssertEqual(events.status, 200, events.text)
                 XCTAssertEqual(events.json?["events"]?.arrayValue?.count, 2 * nodes.count, "START per node, end per stage: \(name)")

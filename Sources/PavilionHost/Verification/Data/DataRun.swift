@@ -176,10 +176,10 @@ struct DataRun: Sendable {
         .object(["decision": .string(report.decision.rawValue), "overall": .double(report.overall)])
     }
 
-    /// The `lineage` and (when scored) `quality` artifacts.
+    /// The `lineage` (compact form, `pavilion.lineage/2`) and (when scored) `quality` artifacts.
     var artifacts: [VerificationArtifact] {
         var out = [VerificationArtifact(kind: Self.lineageKind, mediaType: Self.lineageMediaType,
-                                        body: lineage.graph.serializedBytes)]
+                                        body: lineage.graph.compactBytes)]
         if let quality {
             out.append(VerificationArtifact(kind: Self.qualityKind, mediaType: "application/json",
                                             body: JSONValue.object(["connector": .string(manifest.name), "report": quality.json]).serializedBytes))
