@@ -34,6 +34,28 @@ final class DigestTests: XCTestCase {
         }
     }
 
+    func testAPreparedHMACKeyMatchesRFC4231VectorsAgainAndAgainAndAcrossThreads() async throws {
+        for v in try vectors("hmac-sha256-rfc4231.json") {
+            let key = HMACSHA256.Key(try XCTUnwrap(Hex.decode(try XCTUnwrap(v["key"] as? String))))
+            let data = try XCTUnwrap(Hex.decode(try XCTUnwrap(v["data"] as? String)))
+            let expected = try XCTUnwrap(v["mac"] as? String)
+            // The same context is re-initialised for each tag: no state may carry over.
+            for _ in 0..<3 { XCTAssertEqual(Hex.encode(try key.authenticate(data)), expected, "case \(v["case"] ?? "")") }
+            XCTAssertEqual(Hex.encode(try key.authenticate([UInt8]())), Hex.encode(try HMACSHA256.authenticate([UInt8](), key: try XCTUnwrap(Hex.decode(try XCTUnwrap(v["key"] as? String))))))
+        }
+        // Many tags at once under one key borrow several contexts; every tag is still right.
+        let key = HMACSHA256.Key(Array("shared key".utf8))
+        let inputs = (0..<64).map { Array("message \($0)".utf8) }
+        let expected = try inputs.map { try HMACSHA256.authenticate($0, key: Array("shared key".utf8)) }
+        let tags = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for (i, input) in inputs.enumerated() { group.addTask { (i, try key.authenticate(input)) } }
+            var tags = [[UInt8]](repeating: [], count: inputs.count)
+            for try await (i, tag) in group { tags[i] = tag }
+            return tags
+        }
+        XCTAssertEqual(tags, expected)
+    }
+
     func testHexOfAnArrayAndOfAnyByteSequenceAgreeAndRoundTrip() {
         let bytes = (0..<256).map { UInt8($0) } + [0x00, 0xff, 0x0a]
         let expected = bytes.map { String(format: "%02x", $0) }.joined()

@@ -22,7 +22,8 @@ public struct TenantDataKeys: Sendable {
 
     /// The per-tenant keys derived so far (one HMAC per tenant, not per verification).
     private final class DerivedKeys: Sendable {
-        let keys = Mutex<[TenantID: [UInt8]]>([:])
+        /// The derived key's bytes and the same key set up for many tags.
+        let keys = Mutex<[TenantID: (raw: [UInt8], key: HMACSHA256.Key)]>([:])
     }
 
     /// - Parameter secret: the host secret (32 bytes or more).
@@ -57,17 +58,18 @@ public struct TenantDataKeys: Sendable {
     /// - Parameter tenant: the tenant.
     /// - Returns: a function from bytes to their 32-byte keyed hash.
     public func keyedHash(for tenant: TenantID) -> @Sendable ([UInt8]) -> [UInt8] {
-        let key: [UInt8]
+        let entry: (raw: [UInt8], key: HMACSHA256.Key)
         if let known = derived.keys.withLock({ $0[tenant] }) {
-            key = known
+            entry = known
         } else {
             let label = Array("pavilion.tenant-data.v1".utf8) + [0] + Array(tenant.rawValue.utf8)
-            key = (try? HMACSHA256.authenticate(label, key: secret)) ?? SHA256.hash(secret + label)
+            let raw = (try? HMACSHA256.authenticate(label, key: secret)) ?? SHA256.hash(secret + label)
+            entry = (raw, HMACSHA256.Key(raw))
             derived.keys.withLock { keys in
                 if keys.count >= Self.cachedTenants { keys.removeAll() }
-                keys[tenant] = key
+                keys[tenant] = entry
             }
         }
-        return { bytes in (try? HMACSHA256.authenticate(bytes, key: key)) ?? SHA256.hash(key + bytes) }
+        return { bytes in (try? entry.key.authenticate(bytes)) ?? SHA256.hash(entry.raw + bytes) }
     }
 }
