@@ -6,50 +6,111 @@ import PavilionCore
 /// was written so that later checks (library pin, plugin self-description)
 /// can still report `file:line:column`.
 public struct Manifest: Sendable, Hashable {
+    // Copy-on-write: a manifest is read on every verification (by the
+    // pipeline, the data run, the registry and caches), and copying its
+    // eighteen members retained and released every string and array in it.
+    // One storage object makes a copy one retain; members are read in place
+    // (`_read`), so `manifest.compliance.purposes` copies nothing either.
+    private var storage: Storage
+
     /// The manifest file as given (relative paths stay relative).
-    public var file: String
+    public var file: String {
+        _read { yield storage.file }
+        set { uniqueStorage().file = newValue }
+    }
     /// `metadata`.
-    public var metadata: Metadata
+    public var metadata: Metadata {
+        _read { yield storage.metadata }
+        set { uniqueStorage().metadata = newValue }
+    }
     /// `spec.library`.
-    public var library: Library
+    public var library: Library {
+        _read { yield storage.library }
+        set { uniqueStorage().library = newValue }
+    }
     /// `spec.formats`.
-    public var formats: Formats
+    public var formats: Formats {
+        _read { yield storage.formats }
+        set { uniqueStorage().formats = newValue }
+    }
     /// `spec.claims`, in file order.
-    public var claims: [Claim]
+    public var claims: [Claim] {
+        _read { yield storage.claims }
+        set { uniqueStorage().claims = newValue }
+    }
     /// `spec.settings`: a JSON object handed to the plugin's `create`.
-    public var settings: JSONValue
+    public var settings: JSONValue {
+        _read { yield storage.settings }
+        set { uniqueStorage().settings = newValue }
+    }
     /// `spec.secrets`: names of the tenant-scoped secrets the plugin may read.
-    public var secrets: [Secret]
+    public var secrets: [Secret] {
+        _read { yield storage.secrets }
+        set { uniqueStorage().secrets = newValue }
+    }
     /// `spec.schemas.input` / `spec.schemas.output`: JSON Schema 2020-12 objects.
-    public var inputSchema: JSONValue?
-    public var outputSchema: JSONValue?
+    public var inputSchema: JSONValue? {
+        _read { yield storage.inputSchema }
+        set { uniqueStorage().inputSchema = newValue }
+    }
+    public var outputSchema: JSONValue? {
+        _read { yield storage.outputSchema }
+        set { uniqueStorage().outputSchema = newValue }
+    }
     /// `spec.regions`, in file order.
-    public var regions: [Region]
+    public var regions: [Region] {
+        _read { yield storage.regions }
+        set { uniqueStorage().regions = newValue }
+    }
     /// `spec.compliance`.
-    public var compliance: Compliance
+    public var compliance: Compliance {
+        _read { yield storage.compliance }
+        set { uniqueStorage().compliance = newValue }
+    }
     /// `spec.connection`, with defaults filled in.
-    public var connection: Connection
+    public var connection: Connection {
+        _read { yield storage.connection }
+        set { uniqueStorage().connection = newValue }
+    }
     /// `spec.health`, if the connector offers a health probe.
-    public var health: Health?
+    public var health: Health? {
+        _read { yield storage.health }
+        set { uniqueStorage().health = newValue }
+    }
     /// `spec.tests.fixtures`: recorded-exchange fixture files, resolved
     /// against the manifest's folder.
-    public var fixtures: [String]
+    public var fixtures: [String] {
+        _read { yield storage.fixtures }
+        set { uniqueStorage().fixtures = newValue }
+    }
     /// `spec.transforms`: the transform steps as JSON (an array), or `nil`
     /// when the manifest has none. Checked for structure here; the host
     /// compiles them with PavilionData's `TransformProgram`, whose errors
     /// name a step index that ``location(of:)`` turns into a position
     /// (`spec.transforms[2].normalize`).
-    public var transforms: JSONValue?
+    public var transforms: JSONValue? {
+        _read { yield storage.transforms }
+        set { uniqueStorage().transforms = newValue }
+    }
     /// `spec.quality`: the data-quality policy as JSON (an object), or `nil`.
     /// Checked for structure here; the host compiles it with PavilionData's
     /// `QualityPolicy`, whose errors name a member path that
     /// ``location(of:)`` turns into a position (`spec.quality.consistency[1]`).
-    public var quality: JSONValue?
+    public var quality: JSONValue? {
+        _read { yield storage.quality }
+        set { uniqueStorage().quality = newValue }
+    }
     /// `spec.integrity`: how the DP signs its responses, or `nil` when it does not.
-    public var integrity: Integrity?
+    public var integrity: Integrity? {
+        _read { yield storage.integrity }
+        set { uniqueStorage().integrity = newValue }
+    }
     /// Where each key was written, by dotted path (`spec.library.sha256`,
     /// `spec.regions[1].residency`). The path `""` is the document itself.
-    public var locations: [String: SourceLocation]
+    public var locations: [String: SourceLocation] {
+        _read { yield storage.locations }
+        set { uniqueStorage().locations = newValue }
+    }
 
     /// Memberwise initialiser, for tests and tools that build a manifest
     /// without a file. ``ManifestLoader`` is the way to get a validated one.
@@ -59,24 +120,106 @@ public struct Manifest: Sendable, Hashable {
                 connection: Connection = Connection(), health: Health? = nil, fixtures: [String] = [],
                 transforms: JSONValue? = nil, quality: JSONValue? = nil, integrity: Integrity? = nil,
                 locations: [String: SourceLocation] = [:]) {
-        self.file = file
-        self.metadata = metadata
-        self.library = library
-        self.formats = formats
-        self.claims = claims
-        self.settings = settings
-        self.secrets = secrets
-        self.inputSchema = inputSchema
-        self.outputSchema = outputSchema
-        self.regions = regions
-        self.compliance = compliance
-        self.connection = connection
-        self.health = health
-        self.fixtures = fixtures
-        self.transforms = transforms
-        self.quality = quality
-        self.integrity = integrity
-        self.locations = locations
+        storage = Storage(file: file, metadata: metadata, library: library, formats: formats, claims: claims, settings: settings, secrets: secrets, inputSchema: inputSchema, outputSchema: outputSchema, regions: regions, compliance: compliance, connection: connection, health: health, fixtures: fixtures, transforms: transforms, quality: quality, integrity: integrity, locations: locations)
+    }
+
+    private mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public static func == (lhs: Manifest, rhs: Manifest) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.hasSameMembers(as: rhs.storage)
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.hash(into: &hasher) }
+
+    /// The members. Mutated only through ``uniqueStorage()``, so never while
+    /// shared: @unchecked Sendable is sound.
+    private final class Storage: @unchecked Sendable {
+        var file: String
+        var metadata: Metadata
+        var library: Library
+        var formats: Formats
+        var claims: [Claim]
+        var settings: JSONValue
+        var secrets: [Secret]
+        var inputSchema: JSONValue?
+        var outputSchema: JSONValue?
+        var regions: [Region]
+        var compliance: Compliance
+        var connection: Connection
+        var health: Health?
+        var fixtures: [String]
+        var transforms: JSONValue?
+        var quality: JSONValue?
+        var integrity: Integrity?
+        var locations: [String: SourceLocation]
+
+        init(file: String, metadata: Metadata, library: Library, formats: Formats, claims: [Claim], settings: JSONValue, secrets: [Secret], inputSchema: JSONValue?, outputSchema: JSONValue?, regions: [Region], compliance: Compliance, connection: Connection, health: Health?, fixtures: [String], transforms: JSONValue?, quality: JSONValue?, integrity: Integrity?, locations: [String: SourceLocation]) {
+            self.file = file
+            self.metadata = metadata
+            self.library = library
+            self.formats = formats
+            self.claims = claims
+            self.settings = settings
+            self.secrets = secrets
+            self.inputSchema = inputSchema
+            self.outputSchema = outputSchema
+            self.regions = regions
+            self.compliance = compliance
+            self.connection = connection
+            self.health = health
+            self.fixtures = fixtures
+            self.transforms = transforms
+            self.quality = quality
+            self.integrity = integrity
+            self.locations = locations
+        }
+
+        func copy() -> Storage { Storage(file: file, metadata: metadata, library: library, formats: formats, claims: claims, settings: settings, secrets: secrets, inputSchema: inputSchema, outputSchema: outputSchema, regions: regions, compliance: compliance, connection: connection, health: health, fixtures: fixtures, transforms: transforms, quality: quality, integrity: integrity, locations: locations) }
+
+        func hasSameMembers(as other: Storage) -> Bool {
+            file == other.file
+                && metadata == other.metadata
+                && library == other.library
+                && formats == other.formats
+                && claims == other.claims
+                && settings == other.settings
+                && secrets == other.secrets
+                && inputSchema == other.inputSchema
+                && outputSchema == other.outputSchema
+                && regions == other.regions
+                && compliance == other.compliance
+                && connection == other.connection
+                && health == other.health
+                && fixtures == other.fixtures
+                && transforms == other.transforms
+                && quality == other.quality
+                && integrity == other.integrity
+                && locations == other.locations
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(file)
+            hasher.combine(metadata)
+            hasher.combine(library)
+            hasher.combine(formats)
+            hasher.combine(claims)
+            hasher.combine(settings)
+            hasher.combine(secrets)
+            hasher.combine(inputSchema)
+            hasher.combine(outputSchema)
+            hasher.combine(regions)
+            hasher.combine(compliance)
+            hasher.combine(connection)
+            hasher.combine(health)
+            hasher.combine(fixtures)
+            hasher.combine(transforms)
+            hasher.combine(quality)
+            hasher.combine(integrity)
+            hasher.combine(locations)
+        }
     }
 
     /// Where `path` was written, or the start of the file.

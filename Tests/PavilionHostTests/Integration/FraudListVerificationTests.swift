@@ -64,8 +64,8 @@ final class FraudListVerificationTests: XCTestCase {
             // The privacy receipt names PSI; the lineage records the round with the answer's digest.
             let id = try VerificationID(try XCTUnwrap(listed.json?["id"]?.stringValue))
             let receipt = try await host.store.artifact("privacy_receipt", of: id, tenant: TenantID("acme"))
-            let signed = try SignedReceipt(json: try JSONParser().parse(bytes: try XCTUnwrap(receipt?.body)))
-            XCTAssertTrue(signed.receipt.primitives.contains("psi:pavilion-psi-v1"), "\(signed.receipt.primitives)")
+            let entry = try ReceiptLogEntry(bytes: try XCTUnwrap(receipt?.body))
+            XCTAssertTrue(entry.receipt.primitives.contains("psi:pavilion-psi-v1"), "\(entry.receipt.primitives)")
             let lineage = try await host.send("GET", "/v1/verifications/\(id.rawValue)/lineage", key: host.acmeKey)
             let rounds = (lineage.json?["events"]?.arrayValue ?? []).filter {
                 $0["run"]?["facets"]?["pavilion_stage"]?["kind"] == "dp_exchange" && $0["eventType"] == "COMPLETE"

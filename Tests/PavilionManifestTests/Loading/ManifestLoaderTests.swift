@@ -89,6 +89,23 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertNil(m.compliance.transferBasis)
     }
 
+    func testACopyIsIndependentOfItsOriginalAndEqualityIsByContent() throws {
+        let text = try String(contentsOf: Self.minimal, encoding: .utf8)
+        let original = try load(text)
+        var copy = original
+        XCTAssertEqual(copy, original)
+        copy.connection.maxIdle = 3
+        copy.metadata.version = "9.9.9"
+        XCTAssertEqual(original.connection.maxIdle, 64, "mutating a copy leaves the original alone")
+        XCTAssertEqual(original.metadata.version, try load(text).metadata.version)
+        XCTAssertNotEqual(copy, original)
+        // Two loads of one file: separate storage, equal content, equal hashes.
+        let again = try load(text)
+        XCTAssertEqual(again, original)
+        XCTAssertEqual(again.hashValue, original.hashValue)
+        XCTAssertEqual(Set([original, again, copy]).count, 2)
+    }
+
     func testOmittedMaxIdleKeepsEveryConnectionThePoolMayOpen() throws {
         XCTAssertEqual(try load(try String(contentsOf: Self.minimal, encoding: .utf8)).connection.maxIdle, 64)
         let m = try load(try minimal(replacing: "    retention: P30D\n",
