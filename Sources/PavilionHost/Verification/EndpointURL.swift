@@ -5,9 +5,12 @@ import PavilionNet
 /// joined to.
 public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
     /// Scheme, host and port.
-    public var endpoint: Endpoint
+    public let endpoint: Endpoint
     /// The base path without a trailing `/` (empty for none).
-    public var basePath: String
+    public let basePath: String
+    /// The URL as `scheme://host:port/base`, made once: the connectivity
+    /// state is keyed by it and looked up several times per verification.
+    public let description: String
 
     /// Parse a base URL.
     /// - Parameter text: `http://127.0.0.1:18080` or `https://dp.example/api`.
@@ -50,11 +53,9 @@ public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
         while base.hasSuffix("/") { base.removeLast() }
         endpoint = Endpoint(scheme: scheme, host: String(host), port: port)
         basePath = base
+        description = "\(endpoint)\(base)"
     }
 
     /// The request target for a connector's path (which starts with `/`).
     public func target(for path: String) -> String { basePath + path }
-
-    /// The URL as `scheme://host:port/base`.
-    public var description: String { "\(endpoint)\(basePath)" }
 }

@@ -25,14 +25,27 @@ public final class ConnectorLedger: Sendable {
 
     struct Bucket {
         var outcomes: [String: Int] = [:]
-        var exchangeMs: [Double] = []
-        var totalMs: [Double] = []
+        var exchangeMs = Samples()
+        var totalMs = Samples()
         var quality: QualitySummary
+    }
 
-        mutating func sample(_ list: WritableKeyPath<Bucket, [Double]>, _ value: Double?) {
+    /// The last ``ConnectorLedger/samplesPerDay`` values, in a ring: once
+    /// full, a new value overwrites the oldest, in place (a median does not
+    /// care about order). It used to be an array that dropped its first
+    /// element, which moved the other 999 on every verification.
+    struct Samples {
+        private(set) var values: [Double] = []
+        private var oldest = 0
+
+        mutating func add(_ value: Double?) {
             guard let value else { return }
-            self[keyPath: list].append(value)
-            if self[keyPath: list].count > ConnectorLedger.samplesPerDay { self[keyPath: list].removeFirst() }
+            if values.count < ConnectorLedger.samplesPerDay {
+                values.append(value)
+            } else {
+                values[oldest] = value
+                oldest = (oldest + 1) % values.count
+            }
         }
     }
 
@@ -53,12 +66,12 @@ public final class ConnectorLedger: Sendable {
                        totalMilliseconds: Double, quality: QualityReport?) {
         let key = Key(connector: connector, tenant: tenant, day: Self.day(at))
         buckets.withLock { all in
-            var bucket = all[key] ?? Bucket(quality: QualitySummary(connector: connector))
-            bucket.outcomes[outcome, default: 0] += 1
-            bucket.sample(\.exchangeMs, exchangeMilliseconds)
-            bucket.sample(\.totalMs, totalMilliseconds)
-            if let quality { bucket.quality.add(quality) }
-            all[key] = bucket
+            // Mutated in place in the dictionary: a copy taken out and put
+            // back would copy its sample arrays on every verification.
+            all[key, default: Bucket(quality: QualitySummary(connector: connector))].outcomes[outcome, default: 0] += 1
+            all[key]?.exchangeMs.add(exchangeMilliseconds)
+            all[key]?.totalMs.add(totalMilliseconds)
+            if let quality { all[key]?.quality.add(quality) }
             if all.count > 4096 { Self.prune(&all, before: Self.day(at.addingTimeInterval(-Double(Self.days) * 86_400))) }
         }
     }
@@ -72,12 +85,12 @@ public final class ConnectorLedger: Sendable {
         let selected = buckets.withLock { all in
             all.filter { $0.key.connector == connector && (tenant == nil || $0.key.tenant == tenant) }
         }
-        var byDay: [String: Bucket] = [:]
+        var byDay: [String: (outcomes: [String: Int], exchangeMs: [Double], totalMs: [Double], quality: QualitySummary)] = [:]
         for (key, bucket) in selected {
-            var merged = byDay[key.day] ?? Bucket(quality: QualitySummary(connector: connector))
+            var merged = byDay[key.day] ?? ([:], [], [], QualitySummary(connector: connector))
             merged.outcomes.merge(bucket.outcomes, uniquingKeysWith: +)
-            merged.exchangeMs += bucket.exchangeMs
-            merged.totalMs += bucket.totalMs
+            merged.exchangeMs += bucket.exchangeMs.values
+            merged.totalMs += bucket.totalMs.values
             merged.quality.merge(bucket.quality)
             byDay[key.day] = merged
         }
