@@ -24,6 +24,14 @@ public final class SQLiteStore: Store {
         /// WAL frames (pages) after which a background checkpoint copies
         /// them into the database file (SQLite's own default is 1000).
         public var checkpointFrames: Int
+        /// How long a successful key check and a tenant's enabled
+        /// connectors are reused without reading the database (`.zero`:
+        /// never). Changes made through this store take effect at once;
+        /// changes by another process on the same data directory within
+        /// this time. See ``AccessCache``.
+        public var accessCacheTTL: Duration
+        /// The monotonic clock the access cache ages by.
+        public var monotonicClock: @Sendable () -> ContinuousClock.Instant
 
         /// - Parameters:
         ///   - checkpointInterval: records per periodic checkpoint (at least 1).
@@ -31,10 +39,16 @@ public final class SQLiteStore: Store {
         ///   - additionalTrustedCheckpointKeys: earlier checkpoint keys still trusted.
         ///   - clock: the time source.
         ///   - checkpointFrames: WAL frames that trigger a background checkpoint.
+        ///   - accessCacheTTL: how long key checks and enabled connectors are reused.
+        ///   - monotonicClock: the access cache's clock.
         public init(checkpointInterval: Int64 = 1000, busyTimeoutMilliseconds: Int32 = 5000,
                     additionalTrustedCheckpointKeys: [Ed25519PublicKey] = [],
-                    clock: @escaping @Sendable () -> Date = { Date() }, checkpointFrames: Int = 1000) {
+                    clock: @escaping @Sendable () -> Date = { Date() }, checkpointFrames: Int = 1000,
+                    accessCacheTTL: Duration = .seconds(1),
+                    monotonicClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
             self.checkpointFrames = max(1, checkpointFrames)
+            self.accessCacheTTL = max(.zero, accessCacheTTL)
+            self.monotonicClock = monotonicClock
             self.checkpointInterval = max(1, checkpointInterval)
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.additionalTrustedCheckpointKeys = additionalTrustedCheckpointKeys
@@ -73,6 +87,8 @@ public final class SQLiteStore: Store {
     let readers: ReadConnectionPool
     /// Copies the WAL into the database file off the writer's queue.
     let checkpointer: WALCheckpointer
+    /// Key checks and enabled connectors kept for a moment; nil when off.
+    let access: AccessCache?
     /// Verifications waiting to be written together (group commit).
     private let commits = GroupCommit<PendingVerification, RecordedVerification>()
 
@@ -112,6 +128,8 @@ public final class SQLiteStore: Store {
         }
         signer = try AuditSigner.loadOrCreate(directory: dataDirectory)
         readers = try ReadConnectionPool(path: databasePath, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
+        access = configuration.accessCacheTTL > .zero
+            ? AccessCache(ttl: configuration.accessCacheTTL, now: configuration.monotonicClock) : nil
         let checkpointer = try WALCheckpointer(path: databasePath, threshold: configuration.checkpointFrames,
                                                busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         self.checkpointer = checkpointer
@@ -223,6 +241,7 @@ public final class SQLiteStore: Store {
             try db.storeRun("cannot update tenant \(id)", "UPDATE tenants SET status = ?1 WHERE id = ?2",
                             [.text(status.rawValue), .text(id.rawValue)])
         }
+        access?.invalidate()
         guard changed == 1 else { throw StoreError(.notFound, "no tenant \(id)") }
     }
 
@@ -288,6 +307,7 @@ public final class SQLiteStore: Store {
                                 [.integer(at), .text(id.rawValue)])
             }
         }
+        access?.invalidate()
     }
 
     /// A hash no token has, compared against when the prefix is unknown so
@@ -302,7 +322,8 @@ public final class SQLiteStore: Store {
     public func authenticate(token text: String) async throws(StoreError) -> KeyAuthentication {
         guard let token = APIKeyToken.parse(text) else { return .invalid }
         let presented = token.hash
-        return try readers.read { db throws(StoreError) -> KeyAuthentication in
+        if let key = access?.key(prefix: token.prefix, secretHash: presented) { return .authenticated(key) }
+        let result = try readers.read { db throws(StoreError) -> KeyAuthentication in
             let row = try db.storeQueryOne("cannot look up an API key", Self.authenticateSQL, [.text(token.prefix)])
             guard let row else {
                 _ = ConstantTime.equal(Self.decoyHash, presented)
@@ -319,6 +340,8 @@ public final class SQLiteStore: Store {
             }
             return .authenticated(key)
         }
+        if case .authenticated(let key) = result { access?.keep(key, prefix: token.prefix, secretHash: presented) }
+        return result
     }
 
     // MARK: Connectors
@@ -340,13 +363,15 @@ public final class SQLiteStore: Store {
                                 [.text(tenant.rawValue), .text(connector)])
             }
         }
+        access?.invalidate()
     }
 
     private static let enabledConnectorsSQL =
         CachedSQL("SELECT connector FROM tenant_connectors WHERE tenant_id = ?1 ORDER BY connector")
 
     public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
-        try readers.read { db throws(StoreError) in
+        if let kept = access?.connectors(of: tenant) { return kept }
+        let names = try readers.read { db throws(StoreError) in
             var out: [String] = []
             for row in try db.storeQuery("cannot list connectors of tenant \(tenant)", Self.enabledConnectorsSQL,
                                          [.text(tenant.rawValue)]) {
@@ -354,6 +379,8 @@ public final class SQLiteStore: Store {
             }
             return out
         }
+        access?.keep(connectors: names, of: tenant)
+        return names
     }
 
     // MARK: Verifications and audit
