@@ -55,13 +55,21 @@ public struct PrivacyReceipt: Sendable, Hashable {
         self.connector = connector
         self.purpose = purpose
         self.lawfulBasis = lawfulBasis
-        self.dataCategories = Array(Set(dataCategories)).sorted()
-        self.releasedClaims = Array(Set(releasedClaims)).sorted()
-        self.withheldClaims = Array(Set(withheldClaims)).sorted()
+        self.dataCategories = Self.canonicalList(dataCategories)
+        self.releasedClaims = Self.canonicalList(releasedClaims)
+        self.withheldClaims = Self.canonicalList(withheldClaims)
         self.epsilonSpent = epsilonSpent
         self.rhoSpent = rhoSpent
-        self.primitives = Array(Set(primitives)).sorted()
+        self.primitives = Self.canonicalList(primitives)
         self.time = time
+    }
+
+    /// `list` sorted, each value once (sorting first, so no hashing).
+    static func canonicalList(_ list: [String]) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(list.count)
+        for value in list.sorted() where out.last != value { out.append(value) }
+        return out
     }
 
     /// Check every field against ``ReceiptContentPolicy`` and the format.
@@ -116,8 +124,28 @@ public struct PrivacyReceipt: Sendable, Hashable {
         ]
     }
 
-    /// The canonical bytes: sorted-key compact JSON of ``json``.
-    public var canonicalBytes: [UInt8] { json.serializedBytes }
+    /// The canonical bytes: sorted-key compact JSON of ``json``, written
+    /// from the member list without building the top-level dictionary (one
+    /// receipt per verification).
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(384)
+        JSONValue.serializeObject([
+            ("version", .int(Self.version)),
+            ("request_id", .string(requestID)),
+            ("tenant", .string(tenant)),
+            ("connector", .string(connector)),
+            ("purpose", .string(purpose)),
+            ("lawful_basis", .string(lawfulBasis.rawValue)),
+            ("data_categories", .array(dataCategories.map(JSONValue.string))),
+            ("minimisation", ["released": .array(releasedClaims.map(JSONValue.string)),
+                              "withheld": .array(withheldClaims.map(JSONValue.string))]),
+            ("dp_budget", ["epsilon": .double(epsilonSpent), "rho": .double(rhoSpent)]),
+            ("primitives", .array(primitives.map(JSONValue.string))),
+            ("time", .int(Int64(time))),
+        ], into: &out)
+        return out
+    }
 
     /// A receipt from its JSON form. Only known members are accepted, lists
     /// must already be canonical, and the content policy applies.

@@ -1,6 +1,6 @@
 import PavilionCore
 import PavilionCrypto
-import PavilionPrivacy
+@testable import PavilionPrivacy
 import XCTest
 
 final class PrivacyReceiptTests: XCTestCase {
@@ -19,6 +19,19 @@ final class PrivacyReceiptTests: XCTestCase {
             + #""request_id":"7f1c2a9e-4b3d-4c1e-9a8b-123456789012","tenant":"acme","time":1767225600000,"version":1}"#)
     }
 
+    func testListsAreSortedWithEachValueOnce() {
+        XCTAssertEqual(PrivacyReceipt.canonicalList(["b", "a", "b", "c", "a"]), ["a", "b", "c"])
+        XCTAssertEqual(PrivacyReceipt.canonicalList([]), [])
+        var receipt = Self.sample()
+        receipt = PrivacyReceipt(requestID: receipt.requestID, tenant: receipt.tenant, connector: receipt.connector,
+                                 purpose: receipt.purpose, lawfulBasis: receipt.lawfulBasis,
+                                 dataCategories: ["name", "birth_date", "name"], releasedClaims: ["x", "x"],
+                                 withheldClaims: [], primitives: ["b", "a", "b"], time: receipt.time)
+        XCTAssertEqual(receipt.dataCategories, ["birth_date", "name"])
+        XCTAssertEqual(receipt.releasedClaims, ["x"])
+        XCTAssertEqual(receipt.primitives, ["a", "b"])
+    }
+
     func testJSONRoundTripIsByteIdentical() throws {
         for epsilon in [0, 0.1, 1, 1e-5, 2.5, 1234.5678] {
             var receipt = Self.sample()
@@ -26,6 +39,7 @@ final class PrivacyReceiptTests: XCTestCase {
             let parsed = try PrivacyReceipt(json: try JSONParser().parse(bytes: receipt.canonicalBytes))
             XCTAssertEqual(parsed, receipt)
             XCTAssertEqual(parsed.canonicalBytes, receipt.canonicalBytes, "epsilon \(epsilon)")
+            XCTAssertEqual(receipt.canonicalBytes, receipt.json.serializedBytes, "the written form is the JSON form's")
         }
     }
 
