@@ -95,8 +95,7 @@ extension VerificationPipeline {
     /// The answer's `privacy_receipt` member once the verification is
     /// stored: where its receipt sits in the log, as the store returned it
     /// with the commit (no read after it).
-    static func privacyReceiptPosition(_ artifact: VerificationArtifact, logIndex: Int64?) -> JSONValue {
-        .object(["log_index": logIndex.map(JSONValue.int) ?? .null,
-                 "leaf_hash": .string(Hex.encode(MerkleHasher.leafHash(artifact.body)))])
+    static func privacyReceiptPosition(leafHash: [UInt8], logIndex: Int64?) -> JSONValue {
+        .object(["log_index": logIndex.map(JSONValue.int) ?? .null, "leaf_hash": .string(Hex.encode(leafHash))])
     }
 }

@@ -25,7 +25,25 @@ public final class ReceiptLogService: Sendable {
 
     private let store: any PrivacyStore
     private let signer: any LogSigner
-    private let tree = Mutex(MerkleTree())
+    private let tree = Mutex(LogTree())
+
+    /// The in-memory tree and the leaves handed over out of order.
+    private struct LogTree {
+        var merkle = MerkleTree()
+        /// Leaf hashes by index, above the tree's size, waiting for the
+        /// leaves before them (verifications finish in any order).
+        var waiting: [UInt64: [UInt8]] = [:]
+        /// Most leaves kept waiting; past that they are dropped and read
+        /// back from the store by the next catch-up.
+        static let maximumWaiting = 65_536
+
+        var size: UInt64 { merkle.size }
+
+        /// Append every waiting leaf that is next in line.
+        mutating func drainWaiting() {
+            while !waiting.isEmpty, let next = waiting.removeValue(forKey: merkle.size) { _ = merkle.append(leafHash: next) }
+        }
+    }
     /// The largest tree size a head was signed (or found kept) for.
     private let signedSize = Mutex<UInt64>(0)
     /// The background signer, while running.
@@ -103,6 +121,26 @@ public final class ReceiptLogService: Sendable {
         return try await treeHead(now: now)
     }
 
+    /// Add the leaf a verification just committed at `index` (its receipt
+    /// entry's leaf hash), so that neither catching up nor signing reads
+    /// it back from the store and hashes it again. Leaves arrive in any
+    /// order and wait for the ones before them; one that never arrives
+    /// (its verification's task ended first) is read by ``catchUp()``.
+    /// - Parameters:
+    ///   - index: the leaf index the store assigned with the commit.
+    ///   - leafHash: `MerkleHasher.leafHash` of the stored entry.
+    public func committed(index: UInt64, leafHash: [UInt8]) {
+        tree.withLock { tree in
+            guard index >= tree.size, leafHash.count == MerkleHasher.hashLength else { return }
+            if index == tree.size {
+                _ = tree.merkle.append(leafHash: leafHash)
+                tree.drainWaiting()
+            } else if tree.waiting.count < LogTree.maximumWaiting {
+                tree.waiting[index] = leafHash
+            }
+        }
+    }
+
     /// Bring the in-memory tree up to the stored log.
     public func catchUp() async throws(StoreError) {
         while true {
@@ -112,7 +150,10 @@ public final class ReceiptLogService: Sendable {
             tree.withLock { tree in
                 // Another caller may have appended the same leaves meanwhile.
                 guard tree.size == size else { return }
-                for entry in batch { _ = tree.append(leaf: entry) }
+                for entry in batch { _ = tree.merkle.append(leaf: entry) }
+                // Leaves handed over meanwhile that the store already gave.
+                if !tree.waiting.isEmpty { tree.waiting = tree.waiting.filter { $0.key >= tree.size } }
+                tree.drainWaiting()
             }
             if batch.count < Self.catchUpBatch { return }
         }
@@ -129,7 +170,7 @@ public final class ReceiptLogService: Sendable {
     /// fresh one).
     public func treeHead(now: Date = Date()) async throws -> SignedTreeHead {
         try await catchUp()
-        let (size, root) = tree.withLock { ($0.size, $0.rootHash) }
+        let (size, root) = tree.withLock { ($0.size, $0.merkle.rootHash) }
         if let kept = try await keptTreeHead(size: size, root: root) { return signed(kept) }
         let head = try SignedTreeHead.sign(treeSize: size, timestamp: UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded(.down))),
                                            rootHash: root, with: signer)
@@ -162,7 +203,7 @@ public final class ReceiptLogService: Sendable {
         guard let bytes = try await store.privacyLogEntries(from: Int64(index), limit: 1).first else { return nil }
         let entry = try ReceiptLogEntry(bytes: bytes)
         let proof = try tree.withLock { tree throws(MerkleProofError) in
-            try tree.inclusionProof(leafIndex: index, treeSize: head.treeSize)
+            try tree.merkle.inclusionProof(leafIndex: index, treeSize: head.treeSize)
         }
         return ReceiptBundle(entry: entry, inclusionProof: proof, treeHead: head, logPublicKey: signer.publicKey)
     }
@@ -170,12 +211,12 @@ public final class ReceiptLogService: Sendable {
     /// The consistency proof between two sizes, after catching up.
     public func consistency(first: UInt64, second: UInt64) async throws -> ConsistencyProof {
         try await catchUp()
-        return try tree.withLock { tree throws(MerkleProofError) in try tree.consistencyProof(firstSize: first, secondSize: second) }
+        return try tree.withLock { tree throws(MerkleProofError) in try tree.merkle.consistencyProof(firstSize: first, secondSize: second) }
     }
 
     /// The root hash of the tree of `size` leaves, after catching up.
     public func rootHash(size: UInt64) async throws -> [UInt8] {
         try await catchUp()
-        return try tree.withLock { tree throws(MerkleProofError) in try tree.rootHash(treeSize: size) }
+        return try tree.withLock { tree throws(MerkleProofError) in try tree.merkle.rootHash(treeSize: size) }
     }
 }

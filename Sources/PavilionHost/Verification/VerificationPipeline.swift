@@ -3,6 +3,7 @@ import PavilionCore
 import PavilionData
 import PavilionManifest
 import PavilionPlugins
+import PavilionPrivacy
 import PavilionStore
 import Synchronization
 
@@ -288,7 +289,11 @@ public final class VerificationPipeline: Sendable {
                       exchangeMilliseconds: audit.connectorMilliseconds.map(Double.init),
                       totalMilliseconds: Self.seconds(ContinuousClock.now - started) * 1000, quality: data.quality)
         var receipt: JSONValue?
-        if let receiptArtifact { receipt = Self.privacyReceiptPosition(receiptArtifact, logIndex: recorded.privacyLogIndex) }
+        if let receiptArtifact {
+            let leafHash = MerkleHasher.leafHash(receiptArtifact.body)
+            if let index = recorded.privacyLogIndex, index >= 0 { privacy?.receipts.committed(index: UInt64(index), leafHash: leafHash) }
+            receipt = Self.privacyReceiptPosition(leafHash: leafHash, logIndex: recorded.privacyLogIndex)
+        }
         var outcome = VerificationOutcome(id: id, requestID: requestID, status: status, connector: manifest.name,
                                           connectorVersion: manifest.metadata.version, region: processing.name, claims: claims,
                                           createdAt: record.createdAt, credential: credential, privacyReceipt: receipt,

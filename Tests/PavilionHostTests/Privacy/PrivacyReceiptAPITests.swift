@@ -100,6 +100,41 @@ final class PrivacyReceiptAPITests: XCTestCase {
         return nil
     }
 
+    func testLeavesHandedOverOutOfOrderOrNeverGiveTheStoredLogsTree() async throws {
+        let host = try await HostHarness()
+        do {
+            for _ in 0..<6 {
+                let answer = try await host.send("POST", "/v1/verifications", key: host.acmeKey, body: HostHarness.echoBody())
+                XCTAssertEqual(answer.status, 200, answer.text)
+            }
+            let entries = try await host.store.privacyLogEntries(from: 0, limit: 100)
+            XCTAssertEqual(entries.count, 6)
+            var reference = MerkleTree()
+            for entry in entries { _ = reference.append(leaf: entry) }
+            let hashes = entries.map { MerkleHasher.leafHash($0) }
+
+            // A second view of the same log: leaves 2, 0, 1 arrive out of order, 4 and 5
+            // before 3, which never arrives (its verification's task ended first); 1 twice.
+            let log = ReceiptLogService(store: host.store, signer: try Ed25519LogSigner())
+            for index in [2, 0, 1, 1, 5, 4] { log.committed(index: UInt64(index), leafHash: hashes[index]) }
+            log.committed(index: 9, leafHash: [1, 2, 3])  // not a leaf hash: ignored
+            let size = try await log.size()
+            XCTAssertEqual(size, 6, "the missing leaf is read from the store")
+            let root = try await log.rootHash(size: 6)
+            XCTAssertEqual(root, reference.rootHash)
+            let earlier = try await log.rootHash(size: 3)
+            XCTAssertEqual(earlier, try reference.rootHash(treeSize: 3))
+            // The serving host's own view, fed by its verifications, is the same tree.
+            let head = try await host.send("GET", "/v1/privacy/log/tree-head", key: host.acmeKey)
+            XCTAssertEqual(head.json?["tree_size"], 6)
+            XCTAssertEqual(head.json?["root_hash"]?.stringValue, Hex.encode(reference.rootHash))
+        } catch {
+            await host.stop()
+            throw error
+        }
+        await host.stop()
+    }
+
     func testTheReceiptsRequestIDIsTheVerificationIDInUUIDForm() throws {
         XCTAssertEqual(VerificationPipeline.receiptRequestID(try VerificationID("vrf_0123456789abcdef0123456789abcdef")),
                        "01234567-89ab-cdef-0123-456789abcdef")
