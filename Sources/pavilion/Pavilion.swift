@@ -46,7 +46,7 @@ enum Pavilion {
           privacy log-key [--data DIR | --config FILE]  the receipt log's public key, to pin with receipt verify --key
           psi serve --set FILE [--host IP] [--port N] [--cardinality] [--cache DIR] [--max-evaluations N]
                                                 serve private set intersection over a set file; prints {"psi":…,"url":…}
-          psi query --server URL --set FILE [--cardinality]
+          psi query --server URL --set FILE [--cardinality] [--chunk N] [--temp DIR]
                                                 print {"intersection":[…]} or {"cardinality":N} against a psi server
           credential verify [--trust JWKS] [--trust-anchors PEM] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a
