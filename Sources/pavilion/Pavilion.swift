@@ -22,6 +22,7 @@ enum Pavilion {
           bench http [--quick] [--dir DIR] [--duration S] [--connections N] [--idle N]
                                                 Pavilion vs nginx (needs nginx, wrk, python3)
           bench signing|privacy|data [--quick]  crypto, privacy and data-pipeline figures beside their references
+          bench privacy --psi-10m               also one PSI of 10,000,000 x 10,000,000 (time, peak RSS of each side)
           tenants create ID [--name NAME] [--connectors a,b]
           tenants list | disable ID | enable ID
           tenants enable-connector|disable-connector ID CONNECTOR
