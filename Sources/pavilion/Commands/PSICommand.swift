@@ -16,7 +16,8 @@ import PavilionPrivacy
 /// and `--key` the tenant's API key (or `PAVILION_API_KEY`). The client
 /// streams its set file: at most `--chunk N` digests (default 2^20) in
 /// memory, sorted runs spilled to a private directory under `--temp DIR`
-/// (default `TMPDIR`), removed when the query ends.
+/// (default `TMPDIR`), removed when the query ends, fails or is stopped
+/// by SIGTERM or SIGINT (exit status 128 + the signal).
 /// Exit status 0 on success, 1 for a bad set file or a failed exchange, 2 usage.
 enum PSICommand {
     static let usage = """
@@ -92,7 +93,10 @@ enum PSICommand {
             guard let value = Int(text), value > 0 else { throw UsageError("--chunk must be a positive number of elements") }
             chunk = value
         }
-        let options = PSIStreamingOptions(chunkElements: chunk, temporaryDirectory: args.option("temp"))
+        // The client's run directory goes inside one of ours, which a signal removes too.
+        let scratch = try ScratchDirectory(parent: args.option("temp"), prefix: "pavilion-psi-query")
+        defer { scratch.remove() }
+        let options = PSIStreamingOptions(chunkElements: chunk, temporaryDirectory: scratch.path)
         let cardinality = args.flag("cardinality")
         let group = try EventLoopGroup(threads: 1)
         defer { group.shutdown() }

@@ -90,6 +90,38 @@ final class PSICommandTests: XCTestCase {
         }
     }
 
+    func testQueryStoppedBySignalLeavesNoTemporaryFiles() throws {
+        let temp = directory.appendingPathComponent("spill")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        let url = try serve(["--set", try write("dp.txt", (0..<100).map { "id-\($0)" })])
+        let server = try XCTUnwrap(servers.last)
+        let client = try ChildProcess(TestEnvironment.pavilionBinary,
+                                      ["psi", "query", "--server", url, "--set", try write("rp.txt", (0..<40_000).map { "id-\($0)" }),
+                                       "--chunk", "100", "--temp", temp.path], in: directory)
+        defer { client.forceStop() }
+        // Once the query's run directory exists (it has the server's info), freeze the server so the query waits mid-way.
+        let started = eventually {
+            let mine = (try? FileManager.default.contentsOfDirectory(atPath: temp.path)) ?? []
+            return mine.contains { ((try? FileManager.default.contentsOfDirectory(atPath: temp.path + "/" + $0)) ?? []).count == 1 }
+        }
+        XCTAssertTrue(started, "no run directory: \(client.stderr.text)")
+        server.send(SIGSTOP)
+        defer { server.send(SIGCONT) }
+        client.send(SIGTERM)
+        XCTAssertEqual(client.waitForExit(seconds: 30), 128 + SIGTERM, client.stderr.text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), [])
+    }
+
+    /// Poll `condition` until it holds or `seconds` pass.
+    private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return condition()
+    }
+
     func testCardinalityServerRevealsOnlyTheCount() throws {
         let theirs = (0..<200).map { "id-\($0)" }
         let mine = (150..<260).map { "id-\($0)" }
