@@ -162,8 +162,10 @@ enum PSIBenchmark {
                                      ["psi", "query", "--server", url, "--set", set] + (chunk.map { ["--chunk", String($0)] } ?? []),
                                      stdout: out, stderr: directory + "/query.err")
         let (status, peak) = waitWatchingPeak(children, pid)
+        // The answer of a large run is far over the parser's default 16 MiB; it is our own child's output.
         guard status == 0, let data = FileManager.default.contents(atPath: out),
-              let json = try? JSONParser().parse(bytes: Array(data)), case .array(let found)? = json["intersection"] else {
+              let json = try? JSONParser(limits: .init(maxBytes: max(16 << 20, data.count))).parse(bytes: Array(data)),
+              case .array(let found)? = json["intersection"] else {
             let err = FileManager.default.contents(atPath: directory + "/query.err").map { String(decoding: $0, as: UTF8.self) } ?? ""
             throw CommandError("bench psi: pavilion psi query failed (\(status)): \(err)")
         }
