@@ -45,7 +45,8 @@ struct PSIChunkSpiller {
         if !chunk.isEmpty { try spillChunk() }
         chunk = []
         var readers: [PSIRunFile.Reader] = []
-        for path in runs { readers.append(try PSIRunFile.Reader(path: path)) }
+        let blockRecords = PSIRunFile.readBlockRecords(runs: runs.count)
+        for path in runs { readers.append(try PSIRunFile.Reader(path: path, blockRecords: blockRecords)) }
         return .runs(try PSIRunMerger(readers))
     }
 

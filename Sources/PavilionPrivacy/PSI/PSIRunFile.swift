@@ -66,19 +66,31 @@ enum PSIRunFile {
         }
     }
 
+    /// Records each of `runs` readers reads at a time, so that all their
+    /// blocks together stay near 1.25 MiB × 16 (64 Ki records for one run,
+    /// down to 1 Ki records — 20 KiB — each for 1,024 runs or more).
+    static func readBlockRecords(runs: Int) -> Int {
+        max(1_024, min(blockRecords, 16 * blockRecords / max(1, runs)))
+    }
+
     /// Reads a run file back, one block at a time.
     final class Reader: PSIClient.SortedDigests {
         let path: String
         private let handle: FileHandle
+        private let blockRecords: Int
         private var block: [UInt8] = []
         private var position = 0
         private var finished = false
 
+        /// - Parameters:
+        ///   - path: the run file.
+        ///   - blockRecords: records per read.
         /// - Throws: ``PSIError`` `.cacheIO` when the file cannot be opened.
-        init(path: String) throws(PSIError) {
+        init(path: String, blockRecords: Int = PSIRunFile.blockRecords) throws(PSIError) {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw PSIError(.cacheIO, "\(path): cannot be read") }
             self.path = path
             self.handle = handle
+            self.blockRecords = max(1, blockRecords)
         }
 
         deinit { try? handle.close() }
@@ -89,12 +101,12 @@ enum PSIRunFile {
             if position == block.count {
                 guard !finished else { return nil }
                 let data: Data
-                do { data = try handle.read(upToCount: PSIRunFile.blockRecords * PSIRunFile.recordLength) ?? Data() } catch {
+                do { data = try handle.read(upToCount: blockRecords * PSIRunFile.recordLength) ?? Data() } catch {
                     throw PSIError(.cacheIO, "\(path): \(error.localizedDescription)")
                 }
                 block = [UInt8](data)
                 position = 0
-                if block.count < PSIRunFile.blockRecords * PSIRunFile.recordLength { finished = true }
+                if block.count < blockRecords * PSIRunFile.recordLength { finished = true }
                 guard block.count % PSIRunFile.recordLength == 0 else { throw PSIError(.cacheIO, "\(path): truncated record") }
                 if block.isEmpty { return nil }
             }

@@ -190,6 +190,32 @@ final class PSIStreamingClientTests: XCTestCase {
         try assertSpillRemoved()
     }
 
+    func testRunFilesReadBackInAnyBlockSizeAndRefuseATruncatedRecord() throws {
+        let records = (0..<1_000).map { i in
+            PSIClient.Indexed(digest: PSIDigest(prefixOf: (0..<12).map { _ in UInt8.random(in: 0...255) }), index: i * 7 + Int.random(in: 0...6))
+        }.sorted()
+        let path = spillParent + "/run"
+        try PSIRunFile.write(records, to: path)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, 1_000 * PSIRunFile.recordLength)
+        for blockRecords in [1, 3, 999, 1_000, 65_536] {
+            let reader = try PSIRunFile.Reader(path: path, blockRecords: blockRecords)
+            var back: [PSIClient.Indexed] = []
+            while let record = try reader.next() { back.append(record) }
+            XCTAssertEqual(back, records, "blocks of \(blockRecords)")
+        }
+        // The merge's read blocks shrink as runs multiply, within bounds.
+        XCTAssertEqual(PSIRunFile.readBlockRecords(runs: 1), 65_536)
+        XCTAssertEqual(PSIRunFile.readBlockRecords(runs: 32), 32_768)
+        XCTAssertEqual(PSIRunFile.readBlockRecords(runs: 100_000), 1_024)
+        // A run cut inside a record is refused.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(10 * PSIRunFile.recordLength + 5))
+        try handle.close()
+        let reader = try PSIRunFile.Reader(path: path, blockRecords: 4)
+        XCTAssertThrowsError(try { while try reader.next() != nil {} }()) { XCTAssertEqual(($0 as? PSIError)?.code, .cacheIO) }
+        try FileManager.default.removeItem(atPath: path)
+    }
+
     func testRunDirectoryParentMustExist() async throws {
         let psi = try server(["a"], mode: .intersection)
         let options = PSIStreamingOptions(chunkElements: 0, temporaryDirectory: directory.appendingPathComponent("nope").path)
