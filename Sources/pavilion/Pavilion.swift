@@ -22,6 +22,7 @@ enum Pavilion {
           bench http [--quick] [--dir DIR] [--duration S] [--connections N] [--idle N]
                                                 Pavilion vs nginx (needs nginx, wrk, python3)
           bench signing|privacy|data [--quick]  crypto, privacy and data-pipeline figures beside their references
+          bench privacy --psi-10m               also one PSI of 10,000,000 x 10,000,000 (time, peak RSS of each side)
           tenants create ID [--name NAME] [--connectors a,b]
           tenants list | disable ID | enable ID
           tenants enable-connector|disable-connector ID CONNECTOR
@@ -46,7 +47,7 @@ enum Pavilion {
           privacy log-key [--data DIR | --config FILE]  the receipt log's public key, to pin with receipt verify --key
           psi serve --set FILE [--host IP] [--port N] [--cardinality] [--cache DIR] [--max-evaluations N]
                                                 serve private set intersection over a set file; prints {"psi":…,"url":…}
-          psi query --server URL --set FILE [--cardinality]
+          psi query --server URL --set FILE [--cardinality] [--chunk N] [--temp DIR]
                                                 print {"intersection":[…]} or {"cardinality":N} against a psi server
           credential verify [--trust JWKS] [--trust-anchors PEM] [--now UNIX] [--nonce N --audience A] [--max-age S] [--ca-file PEM] FILE|-
                                                 check a vc+jwt, dc+sd-jwt or Data Integrity credential; prints a

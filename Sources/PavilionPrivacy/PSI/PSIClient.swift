@@ -10,6 +10,11 @@ import PavilionCrypto
 /// every element, `a·H(x)`; the server returns only the sorted digests of
 /// `k·a·H(x)`; the client raises each server point `k·H(y)` to `a` and counts
 /// digests that match.
+///
+/// These functions take the client's set in memory; for a set file of any
+/// size, ``intersection(setPath:transport:options:workers:emit:)`` and
+/// ``cardinality(setPath:transport:options:workers:)`` keep memory bounded
+/// by spilling sorted runs to a private temporary directory.
 public enum PSIClient {
     /// The indices (ascending) of `elements` that are in the server's set.
     /// - Parameters:
@@ -21,6 +26,80 @@ public enum PSIClient {
     public static func intersection(elements: [[UInt8]], transport: some PSITransport,
                                     workers: Int = PSIProtocol.defaultWorkers) async throws(PSIError) -> [Int] {
         let info = try await checkedInfo(transport, mode: .intersection)
+        var mine: [Indexed] = []
+        mine.reserveCapacity(elements.count)
+        var next = 0
+        _ = try await evaluate(info: info, transport: transport, workers: workers, nextBatch: { limit throws(PSIError) in
+            let batch = Array(elements[next ..< min(next + limit, elements.count)])
+            next += batch.count
+            return batch
+        }, sink: { (evaluated: [Indexed]) throws(PSIError) in mine += evaluated })
+        mine.sort()
+        var matched: [Int] = []
+        var source = SortedArray(records: mine)
+        try await merge(&source, info: info, transport: transport) { matched.append($0) }
+        return matched.sorted()
+    }
+
+    /// How many distinct elements of `elements` are in the server's set.
+    /// - Parameters: as ``intersection(elements:transport:workers:)``.
+    /// - Throws: ``PSIError`` as ``intersection(elements:transport:workers:)``.
+    public static func cardinality(elements: [[UInt8]], transport: some PSITransport,
+                                   workers: Int = PSIProtocol.defaultWorkers) async throws(PSIError) -> Int {
+        let info = try await checkedInfo(transport, mode: .cardinality)
+        var next = 0
+        let (a, answer) = try await sendToSession(info: info, transport: transport, workers: workers) { limit throws(PSIError) in
+            let batch = Array(elements[next ..< min(next + limit, elements.count)])
+            next += batch.count
+            return batch
+        }
+        let theirs = try checkedSessionDigests(answer, sent: next)
+        var count = 0
+        try await pageDigests(info: info, transport: transport, a: a, workers: workers, stopEarly: theirs.isEmpty) { digests throws(PSIError) in
+            for digest in digests where contains(theirs, digest) { count += 1 }
+        }
+        return count
+    }
+
+    // MARK: Shared steps of the in-memory and the streaming client
+
+    /// A client digest tagged with its element's index (its line number
+    /// minus one, for a set file); ordered by digest, then index, so the
+    /// first of equal digests is the element's first occurrence.
+    struct Indexed: Comparable {
+        var digest: PSIDigest
+        var index: Int
+        static func < (lhs: Indexed, rhs: Indexed) -> Bool {
+            lhs.digest != rhs.digest ? lhs.digest < rhs.digest : lhs.index < rhs.index
+        }
+    }
+
+    /// Client digests in ascending order, one at a time.
+    protocol SortedDigests {
+        /// The next record; nil at the end.
+        mutating func next() throws(PSIError) -> Indexed?
+    }
+
+    /// An in-memory sorted array as ``SortedDigests``.
+    struct SortedArray: SortedDigests {
+        let records: [Indexed]
+        var position = 0
+        mutating func next() throws(PSIError) -> Indexed? {
+            guard position < records.count else { return nil }
+            defer { position += 1 }
+            return records[position]
+        }
+    }
+
+    /// Blind, evaluate and unblind every element `nextBatch` yields (it
+    /// returns at most `limit` elements, empty at the end), handing each
+    /// batch's digests, indexed in the order of the elements, to `sink`.
+    /// Pipelined: batch i+1 is blinded while the server evaluates batch i,
+    /// and batch i is unblinded while the server evaluates batch i+1.
+    /// - Returns: how many elements were evaluated.
+    static func evaluate(info: PSIServerInfo, transport: some PSITransport, workers: Int,
+                         nextBatch: (_ limit: Int) throws(PSIError) -> [[UInt8]],
+                         sink: ([Indexed]) throws(PSIError) -> Void) async throws(PSIError) -> Int {
         let group = try psiCrypto { () throws(CryptoError) in try ECGroup.named(.p256) }
         guard let keyBytes = Hex.decode(info.publicKey) else { throw PSIError(.malformedMessage, "the server's public key is not hex") }
         let table: ECFixedBaseTable
@@ -29,15 +108,13 @@ public enum PSIClient {
             table = try ECFixedBaseTable(base: publicKey)
         } catch { throw PSIError(.malformedMessage, "the server's public key is not a P-256 point: \(error.reason)") }
 
-        var mine: [Indexed] = []
-        mine.reserveCapacity(elements.count)
         let batchSize = min(info.maxBatch, PSIProtocol.maxBatch)
-        // Pipelined: batch i+1 is blinded while the server evaluates batch i,
-        // and batch i is unblinded while the server evaluates batch i+1.
         var inFlight: InFlight?
         defer { inFlight?.response.cancel() }
-        for start in stride(from: 0, to: elements.count, by: batchSize) {
-            let batch = Array(elements[start ..< min(start + batchSize, elements.count)])
+        var start = 0
+        while true {
+            let batch = try nextBatch(batchSize)
+            if batch.isEmpty { break }
             let blinded = try PSIParallel.map(count: batch.count, workers: workers) { worker, range throws(PSIError) in
                 var out: [(bytes: [UInt8], unblind: ECScalar)] = []
                 out.reserveCapacity(range.count)
@@ -57,52 +134,57 @@ public enum PSIClient {
             let body = blinded.flatMap(\.bytes)
             let next = InFlight(start: start, batch: batch, unblind: blinded.map(\.unblind),
                                 response: Task { try await transport.evaluate(body) })
-            if let previous = inFlight { mine += try await previous.finish(table: table, workers: workers) }
+            start += batch.count
+            if let previous = inFlight { try sink(try await previous.finish(table: table, workers: workers)) }
             inFlight = next
         }
         if let last = inFlight {
             inFlight = nil
-            mine += try await last.finish(table: table, workers: workers)
+            try sink(try await last.finish(table: table, workers: workers))
         }
-        mine.sort()
+        return start
+    }
 
-        // Merge with the server's sorted digests, a page at a time.
-        var matched: [Int] = []
-        var cursor = 0
+    /// Merge the client's sorted digests with the server's, streamed a page
+    /// at a time; `matched` gets the index of the first client record of
+    /// each digest the server also has, in digest order. Pages that are not
+    /// strictly increasing are refused.
+    static func merge(_ mine: inout some SortedDigests, info: PSIServerInfo, transport: some PSITransport,
+                      matched: (Int) throws(PSIError) -> Void) async throws(PSIError) {
+        var current = try mine.next()
         var offset = 0
         var previous: PSIDigest?
         let pageSize = min(info.maxPage, PSIProtocol.maxPage)
-        while offset < info.setSize, cursor < mine.count {
+        while offset < info.setSize, current != nil {
             let page = try PSIDigest.decodeAll(try await transport.page(offset: offset, count: pageSize))
             guard !page.isEmpty, page.count <= pageSize else { throw PSIError(.malformedMessage, "the server sent a page of \(page.count) digests") }
             for digest in page {
                 if let previous, digest <= previous { throw PSIError(.malformedMessage, "the server's digests are not sorted and distinct") }
                 previous = digest
-                while cursor < mine.count, mine[cursor].digest < digest { cursor += 1 }
+                while let record = current, record.digest < digest { current = try mine.next() }
                 var first = true
-                while cursor < mine.count, mine[cursor].digest == digest {
-                    if first { matched.append(mine[cursor].index) }
+                while let record = current, record.digest == digest {
+                    if first { try matched(record.index) }
                     first = false
-                    cursor += 1
+                    current = try mine.next()
                 }
             }
             offset += page.count
         }
-        return matched.sorted()
     }
 
-    /// How many distinct elements of `elements` are in the server's set.
-    /// - Parameters: as ``intersection(elements:transport:workers:)``.
-    /// - Throws: ``PSIError`` as ``intersection(elements:transport:workers:)``.
-    public static func cardinality(elements: [[UInt8]], transport: some PSITransport,
-                                   workers: Int = PSIProtocol.defaultWorkers) async throws(PSIError) -> Int {
-        let info = try await checkedInfo(transport, mode: .cardinality)
+    /// Open a cardinality session, send `a·H(x)` for every element
+    /// `nextBatch` yields, and finish it.
+    /// - Returns: the scalar `a` and the server's answer (sorted digests, unchecked).
+    static func sendToSession(info: PSIServerInfo, transport: some PSITransport, workers: Int,
+                              nextBatch: (_ limit: Int) throws(PSIError) -> [[UInt8]]) async throws(PSIError) -> (ECScalar, [UInt8]) {
         let group = try psiCrypto { () throws(CryptoError) in try ECGroup.named(.p256) }
         let a = try psiCrypto { () throws(CryptoError) in try ECScalar.random(in: group) }
         let batchSize = min(info.maxBatch, PSIProtocol.maxBatch)
         let session = try await transport.openSession()
-        for start in stride(from: 0, to: elements.count, by: batchSize) {
-            let batch = Array(elements[start ..< min(start + batchSize, elements.count)])
+        while true {
+            let batch = try nextBatch(batchSize)
+            if batch.isEmpty { break }
             let blinded = try PSIParallel.map(count: batch.count, workers: workers) { worker, range throws(PSIError) in
                 var out: [UInt8] = []
                 out.reserveCapacity(range.count * PSIProtocol.pointLength)
@@ -114,32 +196,41 @@ public enum PSIClient {
             }
             try await transport.addToSession(session, blinded.flatMap { $0 })
         }
-        let theirs = try PSIDigest.decodeAll(try await transport.finishSession(session))
-        guard theirs.count == elements.count else {
-            throw PSIError(.malformedMessage, "the server returned \(theirs.count) digests for \(elements.count) elements")
+        return (a, try await transport.finishSession(session))
+    }
+
+    /// The session's answer decoded: one digest per element sent, sorted.
+    static func checkedSessionDigests(_ answer: [UInt8], sent: Int) throws(PSIError) -> [PSIDigest] {
+        let theirs = try PSIDigest.decodeAll(answer)
+        guard theirs.count == sent else {
+            throw PSIError(.malformedMessage, "the server returned \(theirs.count) digests for \(sent) elements")
         }
         for i in theirs.indices.dropFirst() where theirs[i] < theirs[i - 1] {
             throw PSIError(.malformedMessage, "the server's session digests are not sorted")
         }
-        var count = 0
+        return theirs
+    }
+
+    /// Page through the server's points `k·H(y)` and hand `D(a·k·H(y))` for
+    /// each page, in the server's order, to `body`.
+    static func pageDigests(info: PSIServerInfo, transport: some PSITransport, a: ECScalar, workers: Int, stopEarly: Bool,
+                            _ body: ([PSIDigest]) throws(PSIError) -> Void) async throws(PSIError) {
         var offset = 0
         let pageSize = min(info.maxPage, PSIProtocol.maxPage)
-        while offset < info.setSize, !theirs.isEmpty {
+        while offset < info.setSize, !stopEarly {
             let page = try await transport.page(offset: offset, count: pageSize)
             let n = try PSIWorker.pointCount(page, limit: pageSize, what: "the server's page")
-            let hits = try PSIParallel.map(count: n, workers: workers) { worker, range throws(PSIError) in
-                var hits = 0
+            try body(try PSIParallel.map(count: n, workers: workers) { worker, range throws(PSIError) in
+                var digests: [PSIDigest] = []
+                digests.reserveCapacity(range.count)
                 for i in range {
                     let q = try worker.decodePoint(page, index: i)
-                    let digest = try worker.cardinalityDigest(try psiCrypto { () throws(CryptoError) in try q.multiplied(by: a) })
-                    if contains(theirs, digest) { hits += 1 }
+                    digests.append(try worker.cardinalityDigest(try psiCrypto { () throws(CryptoError) in try q.multiplied(by: a) }))
                 }
-                return [hits]
-            }
-            count += hits.reduce(0, +)
+                return digests
+            })
             offset += n
         }
-        return count
     }
 
     /// One batch sent for evaluation, with what it takes to unblind the answer.
@@ -173,14 +264,6 @@ public enum PSIClient {
         }
     }
 
-    private struct Indexed: Comparable {
-        var digest: PSIDigest
-        var index: Int
-        static func < (lhs: Indexed, rhs: Indexed) -> Bool {
-            lhs.digest != rhs.digest ? lhs.digest < rhs.digest : lhs.index < rhs.index
-        }
-    }
-
     private static func contains(_ sorted: [PSIDigest], _ digest: PSIDigest) -> Bool {
         var low = 0, high = sorted.count
         while low < high {
@@ -190,7 +273,7 @@ public enum PSIClient {
         return low < sorted.count && sorted[low] == digest
     }
 
-    private static func checkedInfo(_ transport: some PSITransport, mode: PSIMode) async throws(PSIError) -> PSIServerInfo {
+    static func checkedInfo(_ transport: some PSITransport, mode: PSIMode) async throws(PSIError) -> PSIServerInfo {
         let info = try await transport.info()
         guard info.protocol == PSIProtocol.name, info.suite == PSIProtocol.suite.identifier,
               info.digestLength == PSIProtocol.digestLength else {

@@ -55,7 +55,7 @@ public final class PSIServerSet: Sendable {
         } catch { throw PSIError(.cacheIO, "\(directory): \(error.localizedDescription)") }
         let key = try loadOrCreateKey(path: directory + "/key")
         let keyFingerprint = Array(SHA256.hash(key.publicKey.serialized).prefix(16))
-        let setFingerprint = try PSISetReader.fingerprint(path: setPath)
+        let (setFingerprint, maxElements) = try PSISetReader.scan(path: setPath)
         let magic = Array((mode == .intersection ? "PVPSID01" : "PVPSIP01").utf8)
         let header = PSICacheFile.Header(magic: magic, count: 0, setFingerprint: setFingerprint, keyFingerprint: keyFingerprint)
         let path = directory + (mode == .intersection ? "/digests" : "/points")
@@ -67,8 +67,10 @@ public final class PSIServerSet: Sendable {
         log("psi: preprocessing \(setPath) into \(path)")
         let file: PSICacheFile
         switch mode {
-        case .intersection: file = try buildDigests(setPath: setPath, path: path, header: header, key: key, workers: workers)
-        case .cardinality: file = try buildPoints(setPath: setPath, path: path, header: header, key: key, workers: workers)
+        case .intersection:
+            file = try buildDigests(setPath: setPath, path: path, header: header, key: key, maxElements: maxElements, workers: workers)
+        case .cardinality:
+            file = try buildPoints(setPath: setPath, path: path, header: header, key: key, maxElements: maxElements, workers: workers)
         }
         log("psi: preprocessed \(file.count) distinct elements")
         return PSIServerSet(mode: mode, key: key, file: file, reusedCache: false)
@@ -103,11 +105,14 @@ public final class PSIServerSet: Sendable {
 
     private static let batchSize = 16_384
 
+    /// The sorted, distinct digests, in one array reserved up front (no
+    /// growth copies) and de-duplicated in place: 16 bytes per element.
     private static func buildDigests(setPath: String, path: String, header: PSICacheFile.Header, key: OPRFPrivateKey,
-                                     workers: Int) throws(PSIError) -> PSICacheFile {
+                                     maxElements: Int, workers: Int) throws(PSIError) -> PSICacheFile {
         let reader = try PSISetReader(path: setPath)
         let scalar = key.scalar
         var digests: [PSIDigest] = []
+        digests.reserveCapacity(maxElements)
         while true {
             let batch = try reader.next(limit: batchSize)
             if batch.isEmpty { break }
@@ -123,9 +128,13 @@ public final class PSIServerSet: Sendable {
             }
         }
         digests.sort()
-        var distinct: [PSIDigest] = []
-        distinct.reserveCapacity(digests.count)
-        for digest in digests where distinct.last != digest { distinct.append(digest) }
+        var kept = 0
+        for i in digests.indices where kept == 0 || digests[i] != digests[kept - 1] {
+            digests[kept] = digests[i]
+            kept += 1
+        }
+        digests.removeLast(digests.count - kept)
+        let distinct = digests
         digests = []
         var finalHeader = header
         finalHeader.count = distinct.count
@@ -143,11 +152,13 @@ public final class PSIServerSet: Sendable {
     }
 
     private static func buildPoints(setPath: String, path: String, header: PSICacheFile.Header, key: OPRFPrivateKey,
-                                    workers: Int) throws(PSIError) -> PSICacheFile {
+                                    maxElements: Int, workers: Int) throws(PSIError) -> PSICacheFile {
         let reader = try PSISetReader(path: setPath)
         let scalar = key.scalar
         var points: [UInt8] = []
+        points.reserveCapacity(maxElements * PSIProtocol.pointLength)
         var keys: [Keyed] = []
+        keys.reserveCapacity(maxElements)
         while true {
             let batch = try reader.next(limit: batchSize)
             if batch.isEmpty { break }

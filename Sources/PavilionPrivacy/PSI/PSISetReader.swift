@@ -17,6 +17,8 @@ public final class PSISetReader {
     private var finished = false
     private var lineNumber = 0
     private var chain = [UInt8](repeating: 0, count: 32)
+    /// Newline bytes in the chunks read so far.
+    private(set) var newlines = 0
 
     /// Open `path`.
     /// - Throws: ``PSIError`` `.invalidSet` when it is missing or unreadable.
@@ -101,17 +103,39 @@ public final class PSISetReader {
         }
         let bytes = [UInt8](chunk)
         chain = SHA256.hash(chain + SHA256.hash(bytes))
+        for byte in bytes where byte == 0x0A { newlines += 1 }
         if keep { buffer += bytes }
         return true
     }
 }
 
 extension PSISetReader {
+    /// Check every line of a file and count its elements, holding one
+    /// batch at a time; the streaming client does this before its first
+    /// message, so a bad file costs the server nothing.
+    /// - Returns: the number of elements (lines) and the file's ``fingerprint()``.
+    /// - Throws: ``PSIError`` `.invalidSet` with `FILE:LINE:` for a bad line.
+    public static func validate(path: String) throws(PSIError) -> (count: Int, fingerprint: [UInt8]) {
+        let reader = try PSISetReader(path: path)
+        var count = 0
+        while true {
+            let batch = try reader.next(limit: 65_536)
+            if batch.isEmpty { return (count, reader.fingerprint()) }
+            count += batch.count
+        }
+    }
+
     /// The ``fingerprint()`` of a whole file, reading only its bytes (no line checks).
     /// - Throws: ``PSIError`` `.invalidSet` when it is missing or unreadable.
     public static func fingerprint(path: String) throws(PSIError) -> [UInt8] {
+        try scan(path: path).fingerprint
+    }
+
+    /// The ``fingerprint()`` of a whole file and an upper bound on its
+    /// elements (its newlines plus one), reading only its bytes.
+    static func scan(path: String) throws(PSIError) -> (fingerprint: [UInt8], maxElements: Int) {
         let reader = try PSISetReader(path: path)
         while try reader.nextChunk(keep: false) {}
-        return reader.fingerprint()
+        return (reader.fingerprint(), reader.newlines + 1)
     }
 }

@@ -8,7 +8,7 @@ import PavilionPlugins
 /// same run.
 enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let args = try Arguments(words, flags: ["quick"], options: ["dir", "duration", "connections", "idle"])
+        let args = try Arguments(words, flags: ["quick", "psi-10m"], options: ["dir", "duration", "connections", "idle"])
         guard args.positional.count == 1, let suite = args.positional.first else {
             throw UsageError("bench needs exactly one suite: abi, manifests, http, signing, privacy, data or connectivity")
         }
@@ -19,7 +19,7 @@ enum BenchCommand {
         case "manifests": figures = try ManifestBenchmark.run(connectorsDirectory: directory)
         case "http": figures = try HTTPBenchmark.run(connectorsDirectory: directory, quick: args.flag("quick"), arguments: args)
         case "signing": figures = try SigningBenchmark.run(quick: args.flag("quick"))
-        case "privacy": figures = try PrivacyBenchmark.run(quick: args.flag("quick"))
+        case "privacy": figures = try PrivacyBenchmark.run(quick: args.flag("quick"), psi10M: args.flag("psi-10m"))
         case "data": figures = try DataBenchmark.run(quick: args.flag("quick"))
         case "connectivity": figures = try ConnectivityBenchmark.run(connectorsDirectory: directory, quick: args.flag("quick"))
         default: throw UsageError("unknown bench suite '\(suite)' (abi, manifests, http, signing, privacy, data, connectivity)")

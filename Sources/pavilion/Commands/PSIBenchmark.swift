@@ -25,41 +25,28 @@ enum PSIBenchmark {
     }
 
     static func run(count: Int) throws -> Figures {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pavilion-psi-bench-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let clientSet = directory + "/client.txt", serverSet = directory + "/server.txt"
-        try writeSet(clientSet, 0 ..< count)
-        try writeSet(serverSet, count / 2 ..< count / 2 + count)
-        let expected = count - count / 2
-
+        let (clientSet, serverSet, expected) = try writeSets(count: count, directory: directory)
         let children = ChildProcesses()
         defer { children.stopAll() }
         let executable = ChildProcesses.currentExecutable
 
-        // Cold: preprocessing (server start → ready) plus the query.
         Output.err("bench privacy: PSI \(count) x \(count), pavilion psi serve + query on loopback (cold cache)")
-        let clock = ContinuousClock()
-        var start = clock.now
-        let (server, url) = try startServer(children, executable, set: serverSet, directory: directory)
-        let preprocessing = clock.now - start
-        start = clock.now
-        let (found, clientPeak) = try query(children, executable, url: url, set: clientSet, directory: directory)
-        let queryTime = clock.now - start
-        guard found == expected else { throw CommandError("bench psi: found \(found) common elements, expected \(expected)") }
-        let serverPeak = stopAndMeasure(children, server)
+        let cold = try coldRun(children, executable, clientSet: clientSet, serverSet: serverSet, expected: expected, directory: directory)
 
         // Warm: the server reuses its cached set; the query alone.
         Output.err("bench privacy: PSI again against the cached preprocessed set")
+        let clock = ContinuousClock()
         let (warmServer, warmURL) = try startServer(children, executable, set: serverSet, directory: directory)
-        start = clock.now
+        let start = clock.now
         let (warmFound, _) = try query(children, executable, url: warmURL, set: clientSet, directory: directory)
         let online = clock.now - start
         guard warmFound == expected else { throw CommandError("bench psi: warm run found \(warmFound), expected \(expected)") }
         _ = stopAndMeasure(children, warmServer)
 
-        var figures = Figures(seconds: seconds(preprocessing + queryTime), onlineSeconds: seconds(online),
-                              serverPeakMB: serverPeak, clientPeakMB: clientPeak)
+        var figures = Figures(seconds: cold.seconds, onlineSeconds: seconds(online),
+                              serverPeakMB: cold.serverPeakMB, clientPeakMB: cold.clientPeakMB)
         Output.err("bench privacy: OpenMined PSI (openmined-psi from .build/bench-venv) on the same files")
         if let reference = try openMined(clientSet: clientSet, serverSet: serverSet, expected: expected, directory: directory) {
             figures.openMinedSeconds = reference.seconds
@@ -71,11 +58,77 @@ enum PSIBenchmark {
         return figures
     }
 
+    /// The figures of one cold run: preprocessing plus query, and each child's peak.
+    struct ColdFigures {
+        var seconds: Double
+        var preprocessingSeconds: Double
+        var querySeconds: Double
+        var serverPeakMB: Double
+        var clientPeakMB: Double
+    }
+
+    /// One cold run (`--psi-10m`): the server preprocesses `count` elements
+    /// into an empty cache, then the streaming client queries `count`
+    /// elements, at most `chunk` digests in memory (nil: the client's
+    /// default); no warm run, no OpenMined.
+    static func runLarge(count: Int, chunk: Int?) throws -> ColdFigures {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        Output.err("bench privacy: writing two sets of \(count) elements")
+        let (clientSet, serverSet, expected) = try writeSets(count: count, directory: directory)
+        let children = ChildProcesses()
+        defer { children.stopAll() }
+        Output.err("bench privacy: PSI \(count) x \(count), streaming client, cold cache")
+        return try coldRun(children, ChildProcesses.currentExecutable, clientSet: clientSet, serverSet: serverSet, expected: expected,
+                           directory: directory, chunk: chunk)
+    }
+
+    private static func makeDirectory() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pavilion-psi-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// The client has `count` elements, the server `count` of which half are the client's.
+    private static func writeSets(count: Int, directory: String) throws -> (client: String, server: String, expected: Int) {
+        let clientSet = directory + "/client.txt", serverSet = directory + "/server.txt"
+        try writeSet(clientSet, 0 ..< count)
+        try writeSet(serverSet, count / 2 ..< count / 2 + count)
+        return (clientSet, serverSet, count - count / 2)
+    }
+
+    /// Preprocessing (server start → ready) plus the query, with both children's peaks.
+    private static func coldRun(_ children: ChildProcesses, _ executable: String, clientSet: String, serverSet: String, expected: Int,
+                                directory: String, chunk: Int? = nil) throws -> ColdFigures {
+        let clock = ContinuousClock()
+        var start = clock.now
+        let (server, url) = try startServer(children, executable, set: serverSet, directory: directory)
+        let preprocessing = clock.now - start
+        start = clock.now
+        let (found, clientPeak) = try query(children, executable, url: url, set: clientSet, directory: directory, chunk: chunk)
+        let queryTime = clock.now - start
+        guard found == expected else { throw CommandError("bench psi: found \(found) common elements, expected \(expected)") }
+        let serverPeak = stopAndMeasure(children, server)
+        return ColdFigures(seconds: seconds(preprocessing + queryTime), preprocessingSeconds: seconds(preprocessing),
+                           querySeconds: seconds(queryTime), serverPeakMB: serverPeak, clientPeakMB: clientPeak)
+    }
+
+    /// Write `user-<i>@example.org` lines, 1 MiB at a time.
     private static func writeSet(_ path: String, _ range: Range<Int>) throws {
-        var text = ""
-        text.reserveCapacity(range.count * 24)
-        for i in range { text += "user-\(i)@example.org\n" }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw CommandError("bench psi: cannot create \(path)")
+        }
+        defer { try? out.close() }
+        var text: [UInt8] = []
+        text.reserveCapacity((1 << 20) + 64)
+        for i in range {
+            text += "user-\(i)@example.org\n".utf8
+            if text.count >= 1 << 20 {
+                try out.write(contentsOf: text)
+                text.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(contentsOf: text)
     }
 
     private static func seconds(_ duration: Duration) -> Double {
@@ -103,13 +156,16 @@ enum PSIBenchmark {
 
     /// Run `pavilion psi query`; the intersection size and the child's peak RSS in MB.
     private static func query(_ children: ChildProcesses, _ executable: String, url: String, set: String,
-                              directory: String) throws -> (Int, Double) {
+                              directory: String, chunk: Int? = nil) throws -> (Int, Double) {
         let out = directory + "/query.out"
-        let pid = try children.spawn("psi query", executable, ["psi", "query", "--server", url, "--set", set],
+        let pid = try children.spawn("psi query", executable,
+                                     ["psi", "query", "--server", url, "--set", set] + (chunk.map { ["--chunk", String($0)] } ?? []),
                                      stdout: out, stderr: directory + "/query.err")
         let (status, peak) = waitWatchingPeak(children, pid)
+        // The answer of a large run is far over the parser's default 16 MiB; it is our own child's output.
         guard status == 0, let data = FileManager.default.contents(atPath: out),
-              let json = try? JSONParser().parse(bytes: Array(data)), case .array(let found)? = json["intersection"] else {
+              let json = try? JSONParser(limits: .init(maxBytes: max(16 << 20, data.count))).parse(bytes: Array(data)),
+              case .array(let found)? = json["intersection"] else {
             let err = FileManager.default.contents(atPath: directory + "/query.err").map { String(decoding: $0, as: UTF8.self) } ?? ""
             throw CommandError("bench psi: pavilion psi query failed (\(status)): \(err)")
         }

@@ -14,12 +14,16 @@ import PavilionSimulators
 /// or SIGINT. `query` prints `{"intersection":[…]}` (the client's elements
 /// that are in the server's set, in file order) or `{"cardinality":N}`;
 /// against a host's set, `--server` is `https://HOST/v1/privacy/psi/SET`
-/// and `--key` the tenant's API key (or `PAVILION_API_KEY`).
+/// and `--key` the tenant's API key (or `PAVILION_API_KEY`). The client
+/// streams its set file: at most `--chunk N` digests (default 2^20) in
+/// memory, sorted runs spilled to a private directory under `--temp DIR`
+/// (default `TMPDIR`), removed when the query ends, fails or is stopped
+/// by SIGTERM or SIGINT (exit status 128 + the signal).
 /// Exit status 0 on success, 1 for a bad set file or a failed exchange, 2 usage.
 enum PSICommand {
     static let usage = """
         psi serve --set FILE [--host IP] [--port N] [--cardinality] [--cache DIR] [--max-evaluations N]
-               psi query --server URL --set FILE [--cardinality] [--key pvk_…]
+               psi query --server URL --set FILE [--cardinality] [--key pvk_…] [--chunk N] [--temp DIR]
         """
 
     static func run(_ words: [String]) throws -> Int32 {
@@ -76,7 +80,7 @@ enum PSICommand {
     // MARK: query
 
     static func query(_ words: [String]) throws -> Int32 {
-        let args = try Arguments(words, flags: ["cardinality"], options: ["server", "set", "key"])
+        let args = try Arguments(words, flags: ["cardinality"], options: ["server", "set", "key", "chunk", "temp"])
         guard args.positional.isEmpty else { throw UsageError("psi query takes no positional arguments") }
         guard let url = args.option("server") else { throw UsageError("psi query needs --server URL") }
         guard let setPath = args.option("set") else { throw UsageError("psi query needs --set FILE") }
@@ -85,20 +89,40 @@ enum PSICommand {
         if let key, key.isEmpty || !key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) {
             throw UsageError("--key must be an API key such as pvk_…")
         }
-        let elements = try PSISetReader(path: setPath).readAll()
+        var chunk = PSIStreamingOptions.defaultChunkElements
+        if let text = args.option("chunk") {
+            guard let value = Int(text), value > 0 else { throw UsageError("--chunk must be a positive number of elements") }
+            chunk = value
+        }
+        // The client's run directory goes inside one of ours, which a signal removes too.
+        let scratch = try ScratchDirectory(parent: args.option("temp"), prefix: "pavilion-psi-query")
+        defer { scratch.remove() }
+        let options = PSIStreamingOptions(chunkElements: chunk, temporaryDirectory: scratch.path)
         let cardinality = args.flag("cardinality")
         let group = try EventLoopGroup(threads: 1)
         defer { group.shutdown() }
         let transport = try PSIHTTPTransport(group: group, server: server, key: key)
-        let result: JSONValue = try Blocking.run {
+        try Blocking.run {
             if cardinality {
-                let count = try await PSIClient.cardinality(elements: elements, transport: transport)
-                return ["cardinality": .int(Int64(count))]
+                let count = try await PSIClient.cardinality(setPath: setPath, transport: transport, options: options)
+                Output.out(JSONValue.object(["cardinality": .int(Int64(count))]).serialized)
+                return
             }
-            let indices = try await PSIClient.intersection(elements: elements, transport: transport)
-            return ["intersection": .array(indices.map { .string(String(decoding: elements[$0], as: UTF8.self)) })]
+            // The elements are written as they come (second pass, file order), 64 KiB at a time.
+            var pending = Array("{\"intersection\":[".utf8)
+            var first = true
+            _ = try await PSIClient.intersection(setPath: setPath, transport: transport, options: options) { _, element throws(PSIError) in
+                if !first { pending.append(UInt8(ascii: ",")) }
+                first = false
+                pending += JSONValue.string(String(decoding: element, as: UTF8.self)).serializedBytes
+                if pending.count >= 1 << 16 {
+                    FileHandle.standardOutput.write(Data(pending))
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            pending += Array("]}\n".utf8)
+            FileHandle.standardOutput.write(Data(pending))
         }
-        Output.out(result.serialized)
         return 0
     }
 }

@@ -5,10 +5,12 @@ import PavilionPrivacy
 /// `pavilion bench privacy`: the OPRF server, the discrete Gaussian sampler
 /// and the transparency log, through PavilionPrivacy's own micro-benchmarks
 /// (median of several rounds); the 32-bit range proof; and PSI over two sets
-/// of a million elements beside OpenMined PSI (``PSIBenchmark``; 5,000 with `--quick`).
+/// of a million elements beside OpenMined PSI (``PSIBenchmark``; 5,000 with `--quick`);
+/// with `--psi-10m`, also one cold PSI of 10,000,000 x 10,000,000 with the
+/// streaming client (20,000 with `--quick`).
 enum PrivacyBenchmark {
 
-    static func run(quick: Bool) throws -> JSONValue {
+    static func run(quick: Bool, psi10M: Bool = false) throws -> JSONValue {
         let rounds = quick ? 2 : 5
         let scale = quick ? 10 : 1
         var figures: [String: JSONValue] = [:]
@@ -50,6 +52,16 @@ enum PrivacyBenchmark {
         figures["psi_speedup"] = psi.openMinedSeconds.map { .double($0 / psi.seconds) } ?? .null
         figures["openmined_psi_1m_online_seconds"] = psi.openMinedOnlineSeconds.map { .double($0) } ?? .null
         figures["psi_online_speedup"] = psi.openMinedOnlineSeconds.map { .double($0 / psi.onlineSeconds) } ?? .null
+        if psi10M {
+            // 10,000,000 x 10,000,000 (20,000 with --quick, in chunks of 2,000 so the client still spills runs).
+            let large = try PSIBenchmark.runLarge(count: quick ? 20_000 : 10_000_000, chunk: quick ? 2_000 : nil)
+            figures["psi_10m_elements"] = .int(Int64(quick ? 20_000 : 10_000_000))
+            figures["psi_10m_seconds"] = .double(large.seconds)
+            figures["psi_10m_preprocessing_seconds"] = .double(large.preprocessingSeconds)
+            figures["psi_10m_query_seconds"] = .double(large.querySeconds)
+            figures["psi_10m_client_peak_rss_mb"] = .double(large.clientPeakMB)
+            figures["psi_10m_server_peak_rss_mb"] = .double(large.serverPeakMB)
+        }
         figures["rounds"] = .int(Int64(rounds))
         return .object(figures)
     }

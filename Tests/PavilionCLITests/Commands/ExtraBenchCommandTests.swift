@@ -6,8 +6,8 @@ import XCTest
 /// `bench signing|privacy|data|connectivity --quick` print their contract's keys. The
 /// figures are not asserted: tests never judge wall-clock time.
 final class ExtraBenchCommandTests: XCTestCase {
-    private func figures(_ suite: String) throws -> JSONValue {
-        let result = try TestEnvironment.pavilion(["bench", suite, "--quick"])
+    private func figures(_ suite: String, _ extra: [String] = []) throws -> JSONValue {
+        let result = try TestEnvironment.pavilion(["bench", suite, "--quick"] + extra)
         XCTAssertEqual(result.status, 0, result.stderr)
         return try parseJSON(result.stdout)
     }
@@ -48,9 +48,13 @@ final class ExtraBenchCommandTests: XCTestCase {
     }
 
     func testPrivacyBenchmarkPrintsTheContractKeys() throws {
-        let f = try figures("privacy")
+        // With --psi-10m (20,000 elements with --quick) the large run's keys join the default ones.
+        let f = try figures("privacy", ["--psi-10m"])
         assertNumbers(f, ["oprf_evaluate_per_s", "dgauss_samples_per_s", "log_append_per_s", "psi_1m_seconds", "psi_1m_online_seconds",
                           "psi_1m_peak_rss_mb", "range_proof_ms", "range_proof_bytes"])
+        assertNumbers(f, ["psi_10m_seconds", "psi_10m_preprocessing_seconds", "psi_10m_query_seconds", "psi_10m_client_peak_rss_mb",
+                          "psi_10m_server_peak_rss_mb"])
+        XCTAssertEqual(f["psi_10m_elements"], .int(20_000))
         XCTAssertEqual(f["range_proof_bytes"], .int(1 + 195 * 32), "a 32-bit bit-decomposition proof")
         let venv = TestEnvironment.packageRoot.appendingPathComponent(".build/bench-venv/bin/python").path
         if FileManager.default.isExecutableFile(atPath: venv), f["openmined_psi_1m_seconds"] != .null {

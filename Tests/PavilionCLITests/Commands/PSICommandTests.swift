@@ -53,6 +53,75 @@ final class PSICommandTests: XCTestCase {
         XCTAssertTrue(message.contains("intersection"), message)
     }
 
+    func testQueryStreamsItsSetInSpilledRunsAndLeavesNoTemporaryFiles() throws {
+        let theirs = (0..<3_000).map { "id-\($0)" } + ["zoë \"quoted\" \\ tab\t"]
+        // Ten runs of 250; duplicates inside and across runs; an element that needs JSON escaping.
+        var mine = (2_000..<4_500).map { "id-\($0)" }.shuffled()
+        mine.insert("zoë \"quoted\" \\ tab\t", at: 700)
+        mine += ["id-2500", "id-9999", "id-2001", "id-2500"]
+        let temp = directory.appendingPathComponent("spill")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        let url = try serve(["--set", try write("dp.txt", theirs)])
+        let (status, json, stderr) = try query(["--server", url, "--set", try write("rp.txt", mine), "--chunk", "250", "--temp", temp.path])
+        XCTAssertEqual(status, 0, stderr)
+        var seen: Set<String> = []
+        let expected = mine.filter { Set(theirs).contains($0) && seen.insert($0).inserted }
+        XCTAssertEqual(try XCTUnwrap(json?["intersection"] as? [String]), expected, "each common element once, in file order")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), [])
+
+        // Against a cardinality server, with runs of the server's digests.
+        let countURL = try serve(["--set", try write("dp2.txt", theirs), "--cardinality", "--cache", directory.appendingPathComponent("c2").path])
+        let (countStatus, countJSON, countError) = try query(["--server", countURL, "--set", try write("rp3.txt", mine), "--cardinality",
+                                                              "--chunk", "400", "--temp", temp.path])
+        XCTAssertEqual(countStatus, 0, countError)
+        XCTAssertEqual(countJSON?["cardinality"] as? Int, expected.count)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), [])
+
+        // A server that refuses midway (its budget is one batch): exit 1, nothing left behind.
+        let stingy = try serve(["--set", try write("dp3.txt", theirs), "--max-evaluations", "10", "--cache", directory.appendingPathComponent("c3").path])
+        let (refused, _, message) = try query(["--server", stingy, "--set", try write("rp4.txt", mine), "--chunk", "250", "--temp", temp.path])
+        XCTAssertEqual(refused, 1)
+        XCTAssertTrue(message.contains("psi_refused") || message.contains("refused") || message.contains("403"), message)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), [])
+
+        // Usage mistakes exit 2.
+        for bad in [["--chunk", "0"], ["--chunk", "x"], ["--temp"]] {
+            XCTAssertEqual(try TestEnvironment.pavilion(["psi", "query", "--server", url, "--set", "rp.txt"] + bad, in: directory).status, 2, "\(bad)")
+        }
+    }
+
+    func testQueryStoppedBySignalLeavesNoTemporaryFiles() throws {
+        let temp = directory.appendingPathComponent("spill")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        let url = try serve(["--set", try write("dp.txt", (0..<100).map { "id-\($0)" })])
+        let server = try XCTUnwrap(servers.last)
+        let client = try ChildProcess(TestEnvironment.pavilionBinary,
+                                      ["psi", "query", "--server", url, "--set", try write("rp.txt", (0..<40_000).map { "id-\($0)" }),
+                                       "--chunk", "100", "--temp", temp.path], in: directory)
+        defer { client.forceStop() }
+        // Once the query's run directory exists (it has the server's info), freeze the server so the query waits mid-way.
+        let started = eventually {
+            let mine = (try? FileManager.default.contentsOfDirectory(atPath: temp.path)) ?? []
+            return mine.contains { ((try? FileManager.default.contentsOfDirectory(atPath: temp.path + "/" + $0)) ?? []).count == 1 }
+        }
+        XCTAssertTrue(started, "no run directory: \(client.stderr.text)")
+        server.send(SIGSTOP)
+        defer { server.send(SIGCONT) }
+        client.send(SIGTERM)
+        XCTAssertEqual(client.waitForExit(seconds: 30), 128 + SIGTERM, client.stderr.text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temp.path), [])
+    }
+
+    /// Poll `condition` until it holds or `seconds` pass.
+    private func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return condition()
+    }
+
     func testCardinalityServerRevealsOnlyTheCount() throws {
         let theirs = (0..<200).map { "id-\($0)" }
         let mine = (150..<260).map { "id-\($0)" }
