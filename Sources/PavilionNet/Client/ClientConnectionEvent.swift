@@ -45,7 +45,8 @@ public struct ClientConnectionEvent: Sendable, Hashable {
 /// Per-endpoint pool limits, set with ``HTTPClient/setLimits(_:for:)``;
 /// endpoints without limits use the client configuration's.
 public struct EndpointPoolLimits: Sendable, Hashable {
-    /// Idle keep-alive connections kept for the endpoint, over all loops.
+    /// Idle keep-alive connections kept for the endpoint on each event loop
+    /// (a loop uses only its own).
     public var maxIdle: Int
     /// How long an idle connection is kept.
     public var idleTimeout: Duration

@@ -59,9 +59,15 @@ final class IdleConnectionPool: ConnectionPool, @unchecked Sendable {
         let key = Key(endpoint: connection.endpoint, loop: ObjectIdentifier(connection.loop))
         return lock.withLock {
             guard !closed else { return false }
-            if let limits = endpointLimits[connection.endpoint],
-               idlePerEndpoint[connection.endpoint, default: 0] >= limits.maxIdle { return false }
             var list = idle.removeValue(forKey: key) ?? []
+            // The endpoint's idle limit holds per event loop: a loop can use
+            // only its own connections, so a global cap let one loop's idle
+            // connections crowd out another's, which then opened a connection
+            // per request and closed it again (docs/connectivity.md).
+            if let limits = endpointLimits[connection.endpoint], list.count >= limits.maxIdle {
+                idle[key] = list
+                return false
+            }
             guard list.count < maxIdlePerEndpoint else {
                 idle[key] = list
                 return false

@@ -28,7 +28,8 @@ final class ClientPoolLimitsTests: XCTestCase {
             while arrived.withLock({ $0 }) < 6, ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(1)) }
             return await TestServer.echo(request)
         }
-        let group = try EventLoopGroup(threads: 2)
+        // One loop: the idle limit holds per event loop (each loop can use only its own connections).
+        let group = try EventLoopGroup(threads: 1)
         let events = ConnectionEvents()
         let client = try client(group, events)
         let endpoint = Endpoint(scheme: .http, host: "127.0.0.1", port: server.port)
