@@ -46,8 +46,25 @@ final class ReadConnectionPool: @unchecked Sendable {
         }
     }
 
+    /// Run `body` with a connection of its own on a reading thread, never
+    /// on the caller's: callers are event loops, and a read can wait
+    /// (SQLite's busy handler sleeps while a checkpoint restarts the WAL,
+    /// and a page missing from the cache is a `pread`). A loop blocked there
+    /// held every connection it serves: half-second stalls under load.
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> T) async throws(StoreError) -> T {
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            Self.queue.async {
+                continuation.resume(returning: Result { () throws(StoreError) in try self.readHere(body) })
+            }
+        }
+        return try result.get()
+    }
+
+    /// The threads reads run on (as many as reads are waiting).
+    private static let queue = DispatchQueue(label: "pavilion.store.read", attributes: .concurrent)
+
     /// Run `body` with a connection of its own, on the calling thread.
-    func read<T>(_ body: (SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
+    private func readHere<T>(_ body: (SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
         lock.lock()
         let pooled = idle.popLast()
         lock.unlock()

@@ -35,7 +35,7 @@ extension SQLiteStore: CredentialStore {
     }
 
     public func signingKeys() async throws(StoreError) -> [SigningKeyRecord] {
-        let rows = try readers.read { db throws(StoreError) in
+        let rows = try await readers.read { db throws(StoreError) in
             try db.storeQuery("cannot list signing keys",
                               "SELECT \(Self.signingKeyColumns) FROM signing_keys ORDER BY published_at, kid")
         }
@@ -114,7 +114,7 @@ extension SQLiteStore: CredentialStore {
     }
 
     public func credentialStatus(verification: VerificationID) async throws(StoreError) -> CredentialStatusEntry? {
-        let row = try readers.read { db throws(StoreError) in
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read the status of \(verification)",
                                  "SELECT \(Self.statusColumns) FROM credential_statuses WHERE verification_id = ?1",
                                  [.text(verification.rawValue)])
@@ -151,7 +151,7 @@ extension SQLiteStore: CredentialStore {
     }
 
     public func statusList(id: Int64) async throws(StoreError) -> StatusListRecord? {
-        let (list, rows) = try readers.read { db throws(StoreError) in
+        let (list, rows) = try await readers.read { db throws(StoreError) in
             let list = try db.storeQueryOne("cannot read status list \(id)",
                                             "SELECT region, capacity, allocated, updated_at FROM status_lists WHERE id = ?1",
                                             [.integer(id)])

@@ -101,7 +101,7 @@ extension SQLiteStore {
     }
 
     public func oprfKey(tenant: TenantID, name: String) async throws(StoreError) -> StoredOPRFKey? {
-        let row = try readers.read { db throws(StoreError) in
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read OPRF key \(name) of tenant \(tenant)", """
                 SELECT \(Self.oprfColumns) FROM privacy_oprf_keys
                 WHERE tenant_id = ?1 AND name = ?2 AND retired_at IS NULL ORDER BY version DESC LIMIT 1
@@ -111,7 +111,7 @@ extension SQLiteStore {
     }
 
     public func oprfKeys(tenant: TenantID) async throws(StoreError) -> [StoredOPRFKey] {
-        let rows = try readers.read { db throws(StoreError) in
+        let rows = try await readers.read { db throws(StoreError) in
             try db.storeQuery("cannot list OPRF keys of tenant \(tenant)", """
                 SELECT \(Self.oprfColumns) FROM privacy_oprf_keys WHERE tenant_id = ?1 ORDER BY name, version
                 """, [.text(tenant.rawValue)])
@@ -132,8 +132,8 @@ extension SQLiteStore {
     /// A verification's `privacy_receipt` artifact: its transparency-log
     /// entry. (Databases written before receipts were stored once also hold
     /// it in `verification_artifacts`, with the same bytes.)
-    func privacyReceiptArtifact(of id: VerificationID, tenant: TenantID?) throws(StoreError) -> VerificationArtifact? {
-        let row = try readers.read { db throws(StoreError) in
+    func privacyReceiptArtifact(of id: VerificationID, tenant: TenantID?) async throws(StoreError) -> VerificationArtifact? {
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read the privacy receipt of verification \(id)", """
                 SELECT l.entry FROM privacy_log_entries l JOIN verifications v ON v.id = l.verification_id
                 WHERE l.verification_id = ?1 AND (?2 IS NULL OR v.tenant_id = ?2)
@@ -168,7 +168,7 @@ extension SQLiteStore {
     }
 
     public func privacyLogEntries(from leafIndex: Int64, limit: Int) async throws(StoreError) -> [[UInt8]] {
-        let rows = try readers.read { db throws(StoreError) in
+        let rows = try await readers.read { db throws(StoreError) in
             try db.storeQuery("cannot read the transparency log", """
                 SELECT leaf_index, entry FROM privacy_log_entries WHERE leaf_index >= ?1 ORDER BY leaf_index LIMIT ?2
                 """, [.integer(leafIndex), .integer(Int64(max(0, limit)))])
@@ -201,7 +201,7 @@ extension SQLiteStore {
             let column = dimension.rawValue
             sql = "SELECT \(column), count(*) FROM verifications WHERE tenant_id = ?1 AND \(column) IS NOT NULL GROUP BY \(column)"
         }
-        let rows = try readers.read { db throws(StoreError) in
+        let rows = try await readers.read { db throws(StoreError) in
             try db.storeQuery("cannot count the requests of tenant \(tenant)", sql, [.text(tenant.rawValue)])
         }
         var out: [String: Int64] = [:]
@@ -223,7 +223,7 @@ extension SQLiteStore {
     }
 
     public func privacyTreeHead(treeSize: Int64) async throws(StoreError) -> String? {
-        let row = try readers.read { db throws(StoreError) in
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read the tree head of size \(treeSize)",
                                  "SELECT signed FROM privacy_log_tree_heads WHERE tree_size = ?1", [.integer(treeSize)])
         }

@@ -323,7 +323,7 @@ public final class SQLiteStore: Store {
         guard let token = APIKeyToken.parse(text) else { return .invalid }
         let presented = token.hash
         if let key = access?.key(prefix: token.prefix, secretHash: presented) { return .authenticated(key) }
-        let result = try readers.read { db throws(StoreError) -> KeyAuthentication in
+        let result = try await readers.read { db throws(StoreError) -> KeyAuthentication in
             let row = try db.storeQueryOne("cannot look up an API key", Self.authenticateSQL, [.text(token.prefix)])
             guard let row else {
                 _ = ConstantTime.equal(Self.decoyHash, presented)
@@ -371,7 +371,7 @@ public final class SQLiteStore: Store {
 
     public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
         if let kept = access?.connectors(of: tenant) { return kept }
-        let names = try readers.read { db throws(StoreError) in
+        let names = try await readers.read { db throws(StoreError) in
             var out: [String] = []
             for row in try db.storeQuery("cannot list connectors of tenant \(tenant)", Self.enabledConnectorsSQL,
                                          [.text(tenant.rawValue)]) {
@@ -603,8 +603,8 @@ public final class SQLiteStore: Store {
     }
 
     public func artifact(_ kind: String, of id: VerificationID, tenant: TenantID?) async throws(StoreError) -> VerificationArtifact? {
-        if kind == Self.privacyReceiptKind { return try privacyReceiptArtifact(of: id, tenant: tenant) }
-        let row = try readers.read { db throws(StoreError) in
+        if kind == Self.privacyReceiptKind { return try await privacyReceiptArtifact(of: id, tenant: tenant) }
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read the \(kind) of verification \(id)", """
                 SELECT a.media_type, a.body FROM verification_artifacts a JOIN verifications v ON v.id = a.verification_id
                 WHERE a.verification_id = ?1 AND a.kind = ?2 AND (?3 IS NULL OR v.tenant_id = ?3)
@@ -620,7 +620,7 @@ public final class SQLiteStore: Store {
         "id, tenant_id, connector, connector_version, purpose, status, created_at, finished_at, result, error_code, region, jurisdiction"
 
     public func verification(id: VerificationID, tenant: TenantID) async throws(StoreError) -> VerificationRecord? {
-        let row = try readers.read { db throws(StoreError) in
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read verification \(id)",
                                  "SELECT \(Self.verificationColumns) FROM verifications WHERE id = ?1 AND tenant_id = ?2",
                                  [.text(id.rawValue), .text(tenant.rawValue)])
@@ -630,7 +630,7 @@ public final class SQLiteStore: Store {
     }
 
     public func verification(id: VerificationID) async throws(StoreError) -> VerificationRecord? {
-        let row = try readers.read { db throws(StoreError) in
+        let row = try await readers.read { db throws(StoreError) in
             try db.storeQueryOne("cannot read verification \(id)",
                                  "SELECT \(Self.verificationColumns) FROM verifications WHERE id = ?1",
                                  [.text(id.rawValue)])
