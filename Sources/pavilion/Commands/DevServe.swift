@@ -79,6 +79,10 @@ enum DevServe {
 
     /// The manifests in the folder that load; a bad one is reported and left out.
     static func loadManifests(_ folder: String) throws -> [Manifest] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageError("no connectors folder at \(folder): run from the repository root (where connectors.d is) or pass --connectors DIR")
+        }
         var manifests: [Manifest] = []
         for file in try ManifestLoader.manifestFiles(in: folder) {
             do {

@@ -50,4 +50,17 @@ final class DevModeTests: XCTestCase {
         let audit = try TestEnvironment.pavilion(["audit", "verify", "--data", data.path])
         XCTAssertEqual(audit.status, 0, audit.stdout + audit.stderr)
     }
+
+    /// Started outside the repository (no connectors.d), it says so and where
+    /// to run it, instead of a Foundation error.
+    func testAMissingConnectorsFolderIsAUsageErrorThatSaysWhereToRun() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("pavilion-dev-nowhere")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try TestEnvironment.pavilion(["serve", "--dev", "--data", directory.appendingPathComponent(".pavilion").path,
+                                                   "--connectors", directory.appendingPathComponent("connectors.d").path])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("no connectors folder at \(directory.path)/connectors.d"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--connectors DIR"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"), result.stderr)
+    }
 }
