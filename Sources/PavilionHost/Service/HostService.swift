@@ -159,6 +159,7 @@ public final class HostService: Sendable {
                                   group: group, client: client, secrets: secrets,
                                   state: State(configuration: configuration, server: server))
         service.registerGauges()
+        Self.observeCommits(of: store, metrics: metrics, logger: logger)
         privacy.receipts.startSigning(every: .milliseconds(privacy.configuration.logSignIntervalMilliseconds), logger: logger)
         issuer?.status?.setBaseURLIfUnset(service.baseURL)
         service.watchConnectors(configuration.connectorsDirectory)
@@ -280,6 +281,28 @@ public final class HostService: Sendable {
         old?.stop()
         for (file, problem) in registry.fileProblems.sorted(by: { $0.key < $1.key }) {
             logger.warn("connector manifest refused", ["file": .string(file), "error": .string(problem)])
+        }
+    }
+
+    /// A durable commit that takes longer than this is logged.
+    static let slowCommit = Duration.milliseconds(100)
+
+    /// Group commits in `/metrics` (`pavilion_store_commit_seconds`,
+    /// `pavilion_store_commit_verifications`) and a warning for each slow one:
+    /// every verification of the group waited for it, and a slow flush is
+    /// the disk's (docs/operations.md).
+    static func observeCommits(of store: any Store, metrics: Metrics, logger: Logger) {
+        metrics.histogram("pavilion_store_commit_seconds",
+                          help: "Time of one group commit of verifications: inserts, commit and its flush to disk.")
+        metrics.histogram("pavilion_store_commit_verifications", help: "Verifications stored by one group commit.",
+                          buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+        store.observeCommits { duration, verifications in
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            metrics.observe("pavilion_store_commit_seconds", [], seconds)
+            metrics.observe("pavilion_store_commit_verifications", [], Double(verifications))
+            if duration > slowCommit {
+                logger.warn("slow durable commit", ["ms": .int(Int64(seconds * 1000)), "verifications": .int(Int64(verifications))])
+            }
         }
     }
 

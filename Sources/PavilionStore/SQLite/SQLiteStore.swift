@@ -1,6 +1,7 @@
 import Foundation
 import PavilionCore
 import PavilionCrypto
+import Synchronization
 
 /// The embedded ``Store``: one SQLite database in WAL mode in the data
 /// directory, with durable commits (`synchronous=FULL`), foreign keys on,
@@ -91,6 +92,11 @@ public final class SQLiteStore: Store {
     let access: AccessCache?
     /// Verifications waiting to be written together (group commit).
     private let commits = GroupCommit<PendingVerification, RecordedVerification>()
+    private let commitObserver = Mutex<(@Sendable (Duration, Int) -> Void)?>(nil)
+
+    public func observeCommits(_ observer: @escaping @Sendable (_ duration: Duration, _ verifications: Int) -> Void) {
+        commitObserver.withLock { $0 = observer }
+    }
 
     /// Open the store in `dataDirectory`, creating the directory, database
     /// and signing key on first use and migrating the schema.
@@ -424,6 +430,11 @@ public final class SQLiteStore: Store {
     private func drainVerifications(_ db: SQLiteConnection) {
         let batch = commits.takeAll()
         guard !batch.isEmpty else { return }
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            commitObserver.withLock { $0 }?(elapsed, batch.count)
+        }
         var records: [RecordedVerification] = []
         records.reserveCapacity(batch.count)
         var recordFailed = false

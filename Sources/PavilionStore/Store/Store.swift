@@ -80,6 +80,12 @@ public protocol Store: PrivacyStore {
     func recordVerification(_ verification: VerificationRecord, audit: AuditEntry,
                             artifacts: [VerificationArtifact]) async throws(StoreError) -> RecordedVerification
 
+    /// Call `observer` after every group commit of verifications with the
+    /// time the transaction took (inserts, commit and its flush) and the
+    /// number of verifications in it; replaces an earlier observer. A store
+    /// without group commits may never call it.
+    func observeCommits(_ observer: @escaping @Sendable (_ duration: Duration, _ verifications: Int) -> Void)
+
     /// The artifact of `kind` of verification `id` if the verification
     /// belongs to `tenant` (any tenant's with `nil`, for admin keys), else `nil`.
     /// A `privacy_receipt` is read from the transparency log.

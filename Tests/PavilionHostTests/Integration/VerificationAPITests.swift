@@ -208,6 +208,11 @@ final class VerificationAPITests: XCTestCase {
         XCTAssertTrue(r.text.contains(#"pavilion_connector_state{connector="echo",state="loaded"} 1"#), r.text)
         XCTAssertTrue(r.text.contains("pavilion_open_connections "), r.text)
         XCTAssertTrue(r.text.contains(#"pavilion_http_request_duration_seconds_bucket{route="/v1/verifications",le="+Inf"} 3"#), r.text)
+        // Every stored verification went through a timed group commit.
+        XCTAssertTrue(r.text.contains("pavilion_store_commit_verifications_sum 2"), r.text)
+        XCTAssertTrue(r.text.contains("# TYPE pavilion_store_commit_seconds histogram"), r.text)
+        let commits = r.text.split(separator: "\n").first { $0.hasPrefix("pavilion_store_commit_seconds_count ") }
+        XCTAssertTrue((1...2).contains(Int(commits?.split(separator: " ").last ?? "") ?? 0), r.text)
         await host.stop()
     }
 
