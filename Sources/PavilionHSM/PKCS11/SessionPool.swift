@@ -1,4 +1,5 @@
 import Foundation
+import PavilionCore
 import PavilionCrypto
 
 /// A bounded pool of read-only sessions on one logged-in token, shared by
@@ -92,8 +93,7 @@ final class SessionPool: @unchecked Sendable {
     }
 
     private func checkOut() throws(PKCS11Error) -> UInt {
-        let deadline = Date().addingTimeInterval(Double(checkoutTimeout.components.seconds)
-                                                 + Double(checkoutTimeout.components.attoseconds) / 1e18)
+        let deadline = Date().addingTimeInterval(checkoutTimeout.inSeconds)
         condition.lock()
         while idle.isEmpty && open >= capacity {
             if !condition.wait(until: deadline) && idle.isEmpty && open >= capacity {

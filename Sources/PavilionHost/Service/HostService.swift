@@ -297,7 +297,7 @@ public final class HostService: Sendable {
         metrics.histogram("pavilion_store_commit_verifications", help: "Verifications stored by one group commit.",
                           buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
         store.observeCommits { duration, verifications in
-            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            let seconds = duration.inSeconds
             metrics.observe("pavilion_store_commit_seconds", [], seconds)
             metrics.observe("pavilion_store_commit_verifications", [], Double(verifications))
             if duration > slowCommit {

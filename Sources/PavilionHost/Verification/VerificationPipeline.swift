@@ -495,8 +495,5 @@ public final class VerificationPipeline: Sendable {
         return Array(Set(manifest.claims.filter { wanted.contains($0.name) }.flatMap(\.dataCategories))).sorted()
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { duration.inSeconds }
 }

@@ -1,3 +1,4 @@
+import PavilionCore
 import PavilionCrypto
 
 /// A micro-benchmark of the server side, for `pavilion bench privacy`
@@ -38,7 +39,7 @@ public enum OPRFBenchmark {
             for batch in batches { _ = try server.blindEvaluate(batch, info: info) }
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return seconds > 0 ? Double(elements.count) / seconds : 0
     }
 }

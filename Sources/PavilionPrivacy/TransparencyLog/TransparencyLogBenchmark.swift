@@ -1,4 +1,5 @@
 import Foundation
+import PavilionCore
 
 /// Micro-benchmarks of the transparency log, for `pavilion bench privacy`
 /// (not tests: they measure, they do not assert).
@@ -22,7 +23,7 @@ public enum TransparencyLogBenchmark {
         let start = ContinuousClock.now
         for i in 1_000..<(1_000 + entries) { _ = try? log.append(next(i)) }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return seconds > 0 ? Double(entries) / seconds : 0
     }
 
@@ -47,7 +48,7 @@ public enum TransparencyLogBenchmark {
             done += n
         }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return seconds > 0 ? Double(entries) / seconds : 0
     }
 }

@@ -208,7 +208,7 @@ private struct Run {
                 let start = ContinuousClock.now
                 try file.synchronize()
                 let elapsed = ContinuousClock.now - start
-                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                times.append(elapsed.inMilliseconds)
             }
         } catch {
             throw CommandError("cannot measure the disk's flush latency at \(path): \(error)")

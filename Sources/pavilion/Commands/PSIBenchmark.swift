@@ -132,7 +132,7 @@ enum PSIBenchmark {
     }
 
     private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     /// Start `pavilion psi serve` and wait for its ready line.

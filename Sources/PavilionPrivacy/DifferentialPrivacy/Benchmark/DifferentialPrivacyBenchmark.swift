@@ -1,3 +1,5 @@
+import PavilionCore
+
 /// Micro-benchmarks of the differential-privacy samplers, for
 /// `pavilion bench privacy`. Not tests: they report speed, they assert
 /// nothing.
@@ -27,7 +29,7 @@ public enum DifferentialPrivacyBenchmark {
         for _ in 0..<count { checksum &+= try sampler.sample(using: source) }
         let elapsed = start.duration(to: clock.now)
         withExtendedLifetime(checksum) {}
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         return seconds > 0 ? Double(count) / seconds : Double.infinity
     }
 }
