@@ -107,22 +107,7 @@ public struct PrivacyReceipt: Sendable, Hashable {
     }
 
     /// The JSON form (see the type's summary).
-    public var json: JSONValue {
-        [
-            "version": .int(Self.version),
-            "request_id": .string(requestID),
-            "tenant": .string(tenant),
-            "connector": .string(connector),
-            "purpose": .string(purpose),
-            "lawful_basis": .string(lawfulBasis.rawValue),
-            "data_categories": .array(dataCategories.map(JSONValue.string)),
-            "minimisation": ["released": .array(releasedClaims.map(JSONValue.string)),
-                             "withheld": .array(withheldClaims.map(JSONValue.string))],
-            "dp_budget": ["epsilon": .double(epsilonSpent), "rho": .double(rhoSpent)],
-            "primitives": .array(primitives.map(JSONValue.string)),
-            "time": .int(Int64(time)),
-        ]
-    }
+    public var json: JSONValue { .object(Dictionary(uniqueKeysWithValues: members)) }
 
     /// The canonical bytes: sorted-key compact JSON of ``json``, written
     /// from the member list without building the top-level dictionary (one
@@ -130,7 +115,13 @@ public struct PrivacyReceipt: Sendable, Hashable {
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(384)
-        JSONValue.serializeObject([
+        JSONValue.serializeObject(members, into: &out)
+        return out
+    }
+
+    /// The top-level members of ``json``.
+    private var members: [(key: String, value: JSONValue)] {
+        [
             ("version", .int(Self.version)),
             ("request_id", .string(requestID)),
             ("tenant", .string(tenant)),
@@ -143,8 +134,7 @@ public struct PrivacyReceipt: Sendable, Hashable {
             ("dp_budget", ["epsilon": .double(epsilonSpent), "rho": .double(rhoSpent)]),
             ("primitives", .array(primitives.map(JSONValue.string))),
             ("time", .int(Int64(time))),
-        ], into: &out)
-        return out
+        ]
     }
 
     /// A receipt from its JSON form. Only known members are accepted, lists
