@@ -21,19 +21,9 @@ final class AccessCache: Sendable {
     /// Entries kept at most per table (the table empties when full).
     static let capacity = 4096
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let keys = Mutex<[String: KeyEntry]>([:])
-    private let connectors = Mutex<[TenantID: ConnectorsEntry]>([:])
-
-    private struct KeyEntry: Sendable {
-        let secretHash: [UInt8]
-        let key: APIKey
-        let expires: ContinuousClock.Instant
-    }
-
-    private struct ConnectorsEntry: Sendable {
-        let names: [String]
-        let expires: ContinuousClock.Instant
-    }
+    /// Kept key checks by token prefix, with the secret's hash.
+    private let keys = ExpiringTable<String, (secretHash: [UInt8], key: APIKey)>()
+    private let connectors = ExpiringTable<TenantID, [String]>()
 
     init(ttl: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant) {
         self.ttl = ttl
@@ -43,39 +33,46 @@ final class AccessCache: Sendable {
     /// The key whose token has `prefix` and hashes to `secretHash`, if a
     /// fresh success is kept for it.
     func key(prefix: String, secretHash: [UInt8]) -> APIKey? {
-        let time = now()
-        guard let entry = keys.withLock({ $0[prefix] }), time < entry.expires else { return nil }
+        guard let entry = keys.value(for: prefix, at: now()) else { return nil }
         return ConstantTime.equal(entry.secretHash, secretHash) ? entry.key : nil
     }
 
     /// Keep a successful check.
     func keep(_ key: APIKey, prefix: String, secretHash: [UInt8]) {
-        let entry = KeyEntry(secretHash: secretHash, key: key, expires: now() + ttl)
-        keys.withLock { all in
-            if all.count >= Self.capacity { all.removeAll(keepingCapacity: true) }
-            all[prefix] = entry
-        }
+        keys.keep((secretHash, key), for: prefix, until: now() + ttl)
     }
 
     /// `tenant`'s enabled connectors, if fresh.
-    func connectors(of tenant: TenantID) -> [String]? {
-        let time = now()
-        guard let entry = connectors.withLock({ $0[tenant] }), time < entry.expires else { return nil }
-        return entry.names
-    }
+    func connectors(of tenant: TenantID) -> [String]? { connectors.value(for: tenant, at: now()) }
 
     /// Keep `tenant`'s enabled connectors.
     func keep(connectors names: [String], of tenant: TenantID) {
-        let entry = ConnectorsEntry(names: names, expires: now() + ttl)
-        connectors.withLock { all in
-            if all.count >= Self.capacity { all.removeAll(keepingCapacity: true) }
-            all[tenant] = entry
-        }
+        connectors.keep(names, for: tenant, until: now() + ttl)
     }
 
     /// Forget everything (after a change made through this store).
     func invalidate() {
-        keys.withLock { $0.removeAll() }
-        connectors.withLock { $0.removeAll() }
+        keys.removeAll()
+        connectors.removeAll()
     }
+}
+
+/// Values that stop being returned at their expiry; at most
+/// ``AccessCache/capacity`` entries (the table empties when full).
+private final class ExpiringTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let entries = Mutex<[Key: (value: Value, expires: ContinuousClock.Instant)]>([:])
+
+    func value(for key: Key, at time: ContinuousClock.Instant) -> Value? {
+        guard let entry = entries.withLock({ $0[key] }), time < entry.expires else { return nil }
+        return entry.value
+    }
+
+    func keep(_ value: Value, for key: Key, until expires: ContinuousClock.Instant) {
+        entries.withLock { all in
+            if all.count >= AccessCache.capacity { all.removeAll(keepingCapacity: true) }
+            all[key] = (value, expires)
+        }
+    }
+
+    func removeAll() { entries.withLock { $0.removeAll() } }
 }
