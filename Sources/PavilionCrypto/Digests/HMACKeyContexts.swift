@@ -1,6 +1,5 @@
 import Foundation
 internal import COpenSSL
-import Synchronization
 
 /// The `EVP_MAC_CTX`s of one HMAC-SHA-256 key: each set up once with the
 /// key and lent to one tag at a time, re-initialised with the key it holds
@@ -11,30 +10,24 @@ import Synchronization
 /// context tags the same bytes in about 0.25 µs. As with
 /// ``ECDSASigningContexts``, a context is used by one thread at a time,
 /// there are as many as tags ever ran at once, at most ``maximumIdle`` are
-/// kept, and one whose call failed is freed, not reused.
+/// kept, and one whose call failed is freed, not reused (``OpenSSLContextPool``).
 final class HMACKeyContexts: Sendable {
-    private struct Context: @unchecked Sendable {
-        // @unchecked: the pointer is used by one thread at a time (see above).
-        let pointer: OpaquePointer
-    }
-
     /// Idle contexts kept beyond this many are freed when given back.
     static let maximumIdle = 8
 
-    private let key: SecretBytes
-    private let idle = Mutex<[Context]>([])
+    private let contexts: OpenSSLContextPool
 
     /// - Parameter key: the HMAC key (any length, as RFC 2104 allows).
-    init(key: SecretBytes) { self.key = key }
-
-    deinit {
-        for context in idle.withLock({ $0 }) { EVP_MAC_CTX_free(context.pointer) }
+    init(key: SecretBytes) {
+        contexts = OpenSSLContextPool(maximumIdle: Self.maximumIdle,
+                                      make: { () throws(CryptoError) in try Self.keyedContext(key) },
+                                      free: { EVP_MAC_CTX_free($0) })
     }
 
     /// The 32-byte tag of `data`.
     /// - Throws: ``CryptoError`` when OpenSSL fails.
     func tag(_ data: some ContiguousBytes) throws(CryptoError) -> [UInt8] {
-        let context = try borrow()
+        let context = try contexts.borrow()
         var out = [UInt8](repeating: 0, count: 32)
         var length = 0
         let ok = data.withUnsafeBytes { d in
@@ -45,15 +38,15 @@ final class HMACKeyContexts: Sendable {
             }
         }
         guard ok, length == 32 else {
-            EVP_MAC_CTX_free(context.pointer)
+            contexts.discard(context)
             throw OpenSSL.fail("EVP_MAC_final")
         }
-        giveBack(context)
+        contexts.giveBack(context)
         return out
     }
 
-    private func borrow() throws(CryptoError) -> Context {
-        if let context = idle.withLock({ $0.popLast() }) { return context }
+    /// A new HMAC-SHA-256 context set up with `key`.
+    private static func keyedContext(_ key: SecretBytes) throws(CryptoError) -> OpaquePointer {
         guard let mac = FetchedMAC.shared.hmac, let pointer = EVP_MAC_CTX_new(mac) else { throw OpenSSL.fail("EVP_MAC_CTX_new") }
         let ok = key.withUnsafeBytes { k in
             var name = Array("SHA256".utf8CString)
@@ -71,16 +64,7 @@ final class HMACKeyContexts: Sendable {
             EVP_MAC_CTX_free(pointer)
             throw OpenSSL.fail("EVP_MAC_init")
         }
-        return Context(pointer: pointer)
-    }
-
-    private func giveBack(_ context: Context) {
-        let kept = idle.withLock { contexts -> Bool in
-            guard contexts.count < Self.maximumIdle else { return false }
-            contexts.append(context)
-            return true
-        }
-        if !kept { EVP_MAC_CTX_free(context.pointer) }
+        return pointer
     }
 }
 

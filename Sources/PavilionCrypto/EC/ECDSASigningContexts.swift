@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The signing contexts of one EC key: `EVP_PKEY_CTX`s set up once for
 /// `EVP_PKEY_sign` and lent to one signature at a time.
@@ -12,22 +11,15 @@ import Synchronization
 /// most ``maximumIdle`` are kept. A context whose signature failed is freed,
 /// not reused.
 final class ECDSASigningContexts: Sendable {
-    /// One context, owned by the pool while idle and by one caller while lent.
-    private struct Context: @unchecked Sendable {
-        // @unchecked: the pointer is used by one thread at a time (see above).
-        let pointer: OpaquePointer
-    }
-
     /// Idle contexts kept beyond this many are freed when given back.
     static let maximumIdle = 16
 
-    private let key: EVPKey
-    private let idle = Mutex<[Context]>([])
+    private let contexts: OpenSSLContextPool
 
-    init(key: EVPKey) { self.key = key }
-
-    deinit {
-        for context in idle.withLock({ $0 }) { OpenSSLKey.freeContext(context.pointer) }
+    init(key: EVPKey) {
+        contexts = OpenSSLContextPool(maximumIdle: Self.maximumIdle,
+                                      make: { () throws(CryptoError) in try OpenSSLKey.signingContext(key.pointer) },
+                                      free: { OpenSSLKey.freeContext($0) })
     }
 
     /// The raw `r || s` ECDSA signature of `message` hashed with `digest`:
@@ -40,7 +32,7 @@ final class ECDSASigningContexts: Sendable {
     /// - Returns: `2 * width` bytes.
     /// - Throws: ``CryptoError`` when OpenSSL fails.
     func sign(_ message: some ContiguousBytes, digest: DigestAlgorithm, width: Int) throws(CryptoError) -> [UInt8] {
-        let context = try borrow()
+        let context = try contexts.borrow()
         let result: Result<[UInt8], CryptoError> = message.withUnsafeBytes { message in
             // 64 bytes for the largest digest, then room for the DER of a
             // P-384 signature (at most 104 bytes).
@@ -59,25 +51,11 @@ final class ECDSASigningContexts: Sendable {
         }
         switch result {
         case .success(let raw):
-            giveBack(context)
+            contexts.giveBack(context)
             return raw
         case .failure(let error):
-            OpenSSLKey.freeContext(context.pointer)
+            contexts.discard(context)
             throw error
         }
-    }
-
-    private func borrow() throws(CryptoError) -> Context {
-        if let context = idle.withLock({ $0.popLast() }) { return context }
-        return Context(pointer: try OpenSSLKey.signingContext(key.pointer))
-    }
-
-    private func giveBack(_ context: Context) {
-        let kept = idle.withLock { contexts -> Bool in
-            guard contexts.count < Self.maximumIdle else { return false }
-            contexts.append(context)
-            return true
-        }
-        if !kept { OpenSSLKey.freeContext(context.pointer) }
     }
 }
