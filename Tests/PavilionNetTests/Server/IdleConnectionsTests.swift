@@ -38,20 +38,15 @@ final class IdleConnectionsTests: XCTestCase {
 
         let count = 10_000
         let server = try TestServer(HTTPServerConfiguration(idleTimeout: .seconds(120)))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", IdleConnectionsTests.holder, String(server.port), String(count)]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        // posix_spawn, not Foundation's Process, whose run() reads /proc/self/fd and
+        // now and then crashes with this many descriptors open (see Spawn).
+        let process = try Spawn.start("/usr/bin/python3", ["-c", IdleConnectionsTests.holder, String(server.port), String(count)])
         defer {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            process.closeInput()
+            process.wait()
         }
         let started = Date()
-        let line = output.fileHandleForReading.availableData  // python bounds each socket op at 30 s
+        let line = process.availableOutput()  // python bounds each socket op at 30 s
         XCTAssertTrue(String(decoding: line, as: UTF8.self).hasPrefix("ready"), String(decoding: line, as: UTF8.self))
         print("informal: \(count) connections opened and warmed in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
         XCTAssertTrue(waitUntil(seconds: 30) { server.server.counters.openConnections >= count })
@@ -65,8 +60,7 @@ final class IdleConnectionsTests: XCTestCase {
         XCTAssertEqual(server.server.counters.openConnections, count + 1)
         print("informal: server resident set with \(count + 1) connections: \(residentMegabytes()) MB (test process)")
 
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.closeInput()
         client.shutdown()
         XCTAssertTrue(waitUntil(seconds: 30) { server.server.counters.openConnections == 0 })
         await server.stop()
