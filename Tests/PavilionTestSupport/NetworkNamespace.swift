@@ -59,7 +59,7 @@ public final class NetworkNamespace {
 
     /// The namespace's name (`pv-<label>-<random>`), unique per test run.
     public let name: String
-    private var processes: [Process] = []
+    private var processes: [Spawn.Child] = []
     private var deleted = false
 
     /// Why namespaces cannot be made here (not root, no `ip`), or `nil`.
@@ -141,17 +141,13 @@ public final class NetworkNamespace {
 
     /// Start a long-running program inside the namespace; it is terminated
     /// when the namespace is deleted.
-    /// - Returns: the process and a pipe of its standard output.
-    public func spawn(_ executable: String, _ arguments: [String]) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = Self.ip
-        process.arguments = ["netns", "exec", name, executable] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        processes.append(process)
-        return (process, out)
+    /// - Returns: the child, its standard output a pipe, its standard error discarded.
+    public func spawn(_ executable: String, _ arguments: [String]) throws -> Spawn.Child {
+        let child = try Spawn.start(Self.ip.path, ["netns", "exec", name, executable] + arguments,
+                                    stdout: .pipe, stderr: .discard)
+        child.closeInput()
+        processes.append(child)
+        return child
     }
 
     /// Terminate the processes started here and delete the namespace (and so
@@ -159,9 +155,9 @@ public final class NetworkNamespace {
     public func delete() {
         guard !deleted else { return }
         deleted = true
-        for process in processes where process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        for process in processes {
+            process.signal(SIGTERM)
+            process.wait()
         }
         processes.removeAll()
         _ = try? Self.ip(["netns", "del", name])

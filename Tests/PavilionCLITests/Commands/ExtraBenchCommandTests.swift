@@ -26,14 +26,10 @@ final class ExtraBenchCommandTests: XCTestCase {
     private static var opensslInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
 
     private static var pythonJSONSchemaInstalled: Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import jsonschema"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        guard let child = try? Spawn.start("/usr/bin/env", ["python3", "-c", "import jsonschema"],
+                                           stdout: .discard, stderr: .discard) else { return false }
+        child.closeInput()
+        return child.wait() == 0
     }
 
     func testSigningBenchmarkPrintsTheContractKeys() throws {

@@ -1,59 +1,47 @@
 import Foundation
+import PavilionTestSupport
 import XCTest
 
 /// A long-running child process (`pavilion serve`, `pavilion simulate`)
 /// whose stdout and stderr lines are collected as they arrive, so a test can
 /// wait for a line or for the exit with a deadline instead of sleeping.
 final class ChildProcess: @unchecked Sendable {
-    // @unchecked: `process` is configured before `run()` and then only read;
-    // the lines live in `LineLog`s, which lock.
-    let process: Process
+    // @unchecked: `child` is fixed at start; the lines live in `LineLog`s, which lock.
+    private let child: Spawn.Child
     /// Lines written to stdout so far.
     let stdout = LineLog()
     /// Lines written to stderr so far.
     let stderr = LineLog()
-    private let exited = DispatchSemaphore(value: 0)
 
-    /// Start `executable` with `arguments` in `directory`.
+    /// Start `executable` with `arguments` in `directory` (with `posix_spawn`, see ``Spawn``).
     init(_ executable: URL, _ arguments: [String], in directory: URL) throws {
-        process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdoutLog = stdout
-        let stderrLog = stderr
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { stdoutLog.feed(data) }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { stderrLog.feed(data) }
-        }
-        let done = exited
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
+        child = try Spawn.start(executable.path, arguments, directory: directory.path, stdout: .pipe, stderr: .pipe)
+        child.closeInput()
+        let child = child, stdoutLog = stdout, stderrLog = stderr
+        Thread { Self.drain(child.availableOutput, into: stdoutLog) }.start()
+        Thread { Self.drain(child.availableErrors, into: stderrLog) }.start()
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    private static func drain(_ read: () -> Data, into log: LineLog) {
+        while true {
+            let data = read()
+            if data.isEmpty { return }
+            log.feed(data)
+        }
+    }
+
+    var pid: Int32 { child.pid }
+    var isRunning: Bool { child.isRunning }
 
     /// Send `signal` to the child (only while it runs: a finished child's pid may be reused).
     func send(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        child.signal(signal)
     }
 
     /// Wait for the child to exit.
     /// - Returns: its exit status, or `nil` when it still runs at the deadline.
     func waitForExit(seconds: Double) -> Int32? {
-        if exited.wait(timeout: .now() + seconds) == .timedOut { return nil }
-        exited.signal() // let later waits return at once
-        return process.terminationStatus
+        child.wait(seconds: seconds)
     }
 
     /// SIGKILL the child if it still runs and reap it: the last resort of every teardown.

@@ -4,21 +4,24 @@ import PavilionTestSupport
 
 /// A running `serve --dev`, with what it printed so far.
 final class DevServer: @unchecked Sendable {
-    let process = Process()
+    private let process: Spawn.Child
     private let lock = NSLock()
     private var out = Data()
 
     init(data: URL, connectors: URL) throws {
-        process.executableURL = TestEnvironment.pavilionBinary
-        process.arguments = ["serve", "--dev", "--data", data.path, "--connectors", connectors.path, "--port", "0"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            self?.lock.withLock { self?.out.append(chunk) }
-        }
-        try process.run()
+        process = try Spawn.start(TestEnvironment.pavilionBinary.path,
+                                  ["serve", "--dev", "--data", data.path, "--connectors", connectors.path, "--port", "0"],
+                                  stdout: .pipe, stderr: .discard)
+        process.closeInput()
+        let child = process
+        Thread { [weak self] in
+            while true {
+                let chunk = child.availableOutput()
+                if chunk.isEmpty { return }
+                guard let self else { return }
+                self.lock.withLock { self.out.append(chunk) }
+            }
+        }.start()
     }
 
     var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
@@ -28,13 +31,13 @@ final class DevServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline, process.isRunning {
             if stdout.contains("/v1/verifications\n") { return true }
-            RunLoop.current.run(until: Date().addingTimeInterval(0.05))
+            usleep(50_000)
         }
         return false
     }
 
     /// The process id (for signals).
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// What `dev.json` says (base URL, CA file, keys).
     static func devJSON(_ data: URL) throws -> JSONValue {
@@ -42,8 +45,7 @@ final class DevServer: @unchecked Sendable {
     }
 
     func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.signal(SIGTERM)
+        return process.wait()
     }
 }

@@ -63,16 +63,18 @@ final class ServeCommandTests: XCTestCase {
               echo: { local: "http://127.0.0.1:\(dp.port)" }
             """.write(to: config, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = TestEnvironment.pavilionBinary
-        process.arguments = ["serve", "--config", config.path]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
+        let process = try Spawn.start(TestEnvironment.pavilionBinary.path, ["serve", "--config", config.path],
+                                      stdout: .discard, stderr: .pipe)
+        process.closeInput()
         let collector = LineCollector()
-        stderr.fileHandleForReading.readabilityHandler = { handle in collector.feed(handle.availableData) }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        Thread {
+            while true {
+                let chunk = process.availableErrors()
+                if chunk.isEmpty { return }
+                collector.feed(chunk)
+            }
+        }.start()
+        defer { process.signal(SIGKILL); process.wait() }
 
         let ready = try XCTUnwrap(collector.wait(for: #""msg":"ready""#), collector.lines.withLock { $0.joined(separator: "\n") })
         let url = try XCTUnwrap(try JSONParser().parse(ready)["url"]?.stringValue)
@@ -90,16 +92,11 @@ final class ServeCommandTests: XCTestCase {
         client.shutdown()
         group.shutdown()
 
-        kill(process.processIdentifier, SIGHUP)
+        process.signal(SIGHUP)
         XCTAssertNotNil(collector.wait(for: #""msg":"reloaded""#))
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         XCTAssertNotNil(collector.wait(for: #""msg":"stopped""#))
-        let exited = DispatchSemaphore(value: 0)
-        let waiter = Thread { process.waitUntilExit(); exited.signal() }
-        waiter.start()
-        XCTAssertEqual(exited.wait(timeout: .now() + 15), .success)
-        XCTAssertEqual(process.terminationStatus, 0)
-        stderr.fileHandleForReading.readabilityHandler = nil
+        XCTAssertEqual(process.wait(seconds: 15), 0)
         await dp.stop()
 
         // Every line is JSON; none holds the key.

@@ -5,32 +5,6 @@ import XCTest
 /// Smoke test of the namespace harness: a real TCP exchange between two
 /// namespaces over a veth pair, then none once the link is down.
 final class NetworkNamespaceTests: XCTestCase {
-    /// Wait (with a deadline, no sleep) for the first line a process prints.
-    private func firstLine(of pipe: Pipe, timeout: TimeInterval) -> String? {
-        final class Box: @unchecked Sendable {
-            let lock = NSLock()
-            var line: String?
-        }
-        let box = Box()
-        let ready = DispatchSemaphore(value: 0)
-        let handle = pipe.fileHandleForReading
-        Thread {
-            var bytes = Data()
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                bytes.append(chunk)
-                if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
-                    box.lock.withLock { box.line = String(decoding: bytes[..<newline], as: UTF8.self) }
-                    break
-                }
-            }
-            ready.signal()
-        }.start()
-        guard ready.wait(timeout: .now() + timeout) == .success else { return nil }
-        return box.lock.withLock { box.line }
-    }
-
     func testVethPeersReachEachOtherUntilTheLinkGoesDown() throws {
         try NetworkNamespace.skipUnlessAvailable()
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else { throw XCTSkip("curl is not installed") }
@@ -49,9 +23,9 @@ final class NetworkNamespaceTests: XCTestCase {
         let offLink = try host.run("/usr/bin/curl", ["-sS", "--max-time", "2", "http://198.51.100.1/"])
         XCTAssertEqual(offLink.status, 7, "curl should fail to connect: \(offLink.stderr)")
 
-        let (_, out) = try dp.spawn(TestEnvironment.pavilionBinary.path,
-                                    ["simulate", "echo", "--host", "198.18.0.1", "--port", "18080"])
-        let banner = try XCTUnwrap(firstLine(of: out, timeout: 20), "the simulator did not start")
+        let simulator = try dp.spawn(TestEnvironment.pavilionBinary.path,
+                                     ["simulate", "echo", "--host", "198.18.0.1", "--port", "18080"])
+        let banner = try XCTUnwrap(simulator.outputLine(seconds: 20), "the simulator did not start")
         XCTAssertTrue(banner.contains("http://198.18.0.1:18080"), banner)
 
         let answer = try host.run("/usr/bin/curl", ["-sS", "--max-time", "5", "http://198.18.0.1:18080/echo"])

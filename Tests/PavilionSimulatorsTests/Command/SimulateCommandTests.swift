@@ -7,34 +7,13 @@ import XCTest
 /// `pavilion simulate`, the real binary.
 final class SimulateCommandTests: XCTestCase {
     func testSimulatePrintsItsURLAnswersAndStopsOnSIGTERM() async throws {
-        let process = Process()
-        process.executableURL = TestEnvironment.pavilionBinary
-        process.arguments = ["simulate", "camara", "--port", "0", "--latency-ms", "5", "--client-id", "cli",
-                             "--client-secret", "pw"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        defer { if process.isRunning { process.interrupt() } }
+        let process = try Spawn.start(TestEnvironment.pavilionBinary.path,
+                                      ["simulate", "camara", "--port", "0", "--latency-ms", "5", "--client-id", "cli",
+                                       "--client-secret", "pw"], stdout: .pipe, stderr: .discard)
+        defer { process.signal(SIGKILL); process.wait() }
 
-        // Read the first line on another thread; wait for it with a deadline.
-        let lineRead = DispatchSemaphore(value: 0)
-        let box = LineBox()
-        let reader = out.fileHandleForReading
-        Thread {
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = reader.readData(ofLength: 1)
-                guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-                bytes.append(byte)
-            }
-            box.set(String(decoding: bytes, as: UTF8.self))
-            lineRead.signal()
-        }.start()
-        XCTAssertEqual(lineRead.wait(timeout: .now() + 20), .success, "no URL line within 20 s")
-        let line = try JSONParser().parse(box.get())
+        let first = try XCTUnwrap(process.outputLine(seconds: 20), "no URL line within 20 s")
+        let line = try JSONParser().parse(first)
         XCTAssertEqual(line["simulator"], "camara")
         let url = try XCTUnwrap(line["url"]?.stringValue)
         let port = try XCTUnwrap(url.split(separator: ":").last.flatMap { Int($0) })
@@ -56,10 +35,9 @@ final class SimulateCommandTests: XCTestCase {
         client.shutdown()
         group.shutdown()
 
-        process.terminate()  // SIGTERM
-        XCTAssertEqual(exited.wait(timeout: .now() + 20), .success, "no exit within 20 s of SIGTERM")
-        XCTAssertEqual(process.terminationReason, .exit)
-        XCTAssertEqual(process.terminationStatus, 0)
+        process.signal(SIGTERM)
+        XCTAssertEqual(process.wait(seconds: 20), 0, "no clean exit within 20 s of SIGTERM")
+        XCTAssertEqual(process.endedBySignal, false)
     }
 
     func testSimulateRefusesAnUnknownKind() throws {
@@ -67,11 +45,4 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("simulate needs exactly one of camara, fhir, echo"), result.stderr)
     }
-}
-
-private final class LineBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var line = ""
-    func set(_ value: String) { lock.withLock { line = value } }
-    func get() -> String { lock.withLock { line } }
 }

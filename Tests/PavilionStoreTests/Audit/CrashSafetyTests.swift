@@ -1,5 +1,6 @@
 import Foundation
 @testable import PavilionStore
+import PavilionTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -34,23 +35,19 @@ final class CrashSafetyTests: XCTestCase {
             let store = try StoreFixture.open(dir, checkpointInterval: 25)
             _ = try await store.createTenant(id: TenantID(Self.tenant), name: "Crash")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["PavilionStoreTests.CrashSafetyTests/testWriterHelperWritesUntilKilled"]
         var environment = ProcessInfo.processInfo.environment
         environment[Self.writerEnvironment] = dir.path
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Spawn.start(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                                      ["PavilionStoreTests.CrashSafetyTests/testWriterHelperWritesUntilKilled"],
+                                      environment: environment, stdout: .pipe, stderr: .discard)
+        process.closeInput()
 
         let progress = CommitProgress()
         let target = 150
         let reader = Thread {
             var buffer = Data()
             while true {
-                let chunk = stdout.fileHandleForReading.availableData
+                let chunk = process.availableOutput()
                 if chunk.isEmpty { break }
                 buffer.append(chunk)
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -65,10 +62,10 @@ final class CrashSafetyTests: XCTestCase {
         }
         reader.start()
         let reached = progress.wait(timeout: .now() + 120)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        XCTAssertEqual(process.wait(), SIGKILL)
         XCTAssertTrue(reached, "the writer committed only \(progress.committed) before the deadline")
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(process.endedBySignal, true)
         let committed = progress.committed
         XCTAssertGreaterThanOrEqual(committed, target)
 
