@@ -35,4 +35,36 @@ final class WALCheckpointerTests: XCTestCase {
         _ = try await store.recordVerification(record, audit: entry)
         XCTAssertEqual(store.checkpointer.completedCount, 0)
     }
+
+    /// While the WAL cannot restart (here a reader holds its snapshot; under
+    /// load, the writer's next transaction begins while a checkpoint runs),
+    /// it holds more than the threshold after every commit. A checkpoint is
+    /// still queued only per `threshold` frames added, not after each commit.
+    func testAWALThatCannotRestartIsCheckpointedOncePerThresholdOfNewFrames() async throws {
+        let directory = try StoreFixture.makeDirectory(self)
+        let threshold = 64
+        let store = try SQLiteStore(dataDirectory: directory.path, configuration: .init(checkpointFrames: threshold))
+        let tenant = try TenantID("acme-bank")
+        _ = try await store.createTenant(id: tenant, name: "Acme")
+        let path = directory.appendingPathComponent(SQLiteStore.databaseFileName).path
+        let reader = try SQLiteConnection(path: path, create: false)
+        try reader.execute("BEGIN; SELECT count(*) FROM sqlite_master;")
+        for n in 1...100 {
+            let (record, entry) = try StoreFixture.verification(n, tenant: tenant)
+            _ = try await store.recordVerification(record, audit: entry)
+        }
+        let walBytes = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        let frames = (walBytes - 32) / (4096 + 24)
+        XCTAssertGreaterThan(frames, 4 * threshold, "the WAL should have grown past several thresholds")
+        // Bounded wait for the last queued checkpoint.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.checkpointer.completedCount == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        XCTAssertGreaterThan(store.checkpointer.completedCount, 0)
+        XCTAssertLessThanOrEqual(store.checkpointer.completedCount, frames / threshold + 1,
+                                 "\(store.checkpointer.completedCount) checkpoints for \(frames) frames over 100 commits")
+        try reader.execute("COMMIT")
+    }
 }
