@@ -9,6 +9,9 @@ public protocol LogSink: Sendable {
     /// Write one complete line given as UTF-8 bytes ending in a newline.
     /// The default hands `write(line:)` the line without its newline.
     func write(lineBytes: [UInt8])
+    /// Return once every line written so far is where the sink puts lines
+    /// (called before the process exits). The default does nothing.
+    func flush()
 }
 
 extension LogSink {
@@ -16,6 +19,9 @@ extension LogSink {
     public func write(lineBytes: [UInt8]) {
         write(line: String(decoding: lineBytes.last == 0x0A ? lineBytes.dropLast() : lineBytes[...], as: UTF8.self))
     }
+
+    /// Nothing waits in a sink that writes at once.
+    public func flush() {}
 }
 
 /// Writes lines to standard error with one `write(2)` each, so concurrent
@@ -126,6 +132,9 @@ public struct Logger: Sendable {
         line.append(0x0A)
         sink.write(lineBytes: line)
     }
+
+    /// Wait until every line logged so far has been written (before exiting).
+    public func flush() { sink.flush() }
 
     /// `log(.debug, …)`.
     public func debug(_ message: String, _ fields: [String: JSONValue] = [:]) { log(.debug, message, fields) }

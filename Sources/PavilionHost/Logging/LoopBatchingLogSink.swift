@@ -47,6 +47,9 @@ public final class LoopBatchingLogSink: LogSink {
         if !scheduled { flush(loop) }
     }
 
+    /// Flush the base (lines of a loop's current iteration follow at its end).
+    public func flush() { base.flush() }
+
     private func flush(_ loop: ObjectIdentifier) {
         if let batch = pending.withLock({ $0.removeValue(forKey: loop) }) { base.write(lineBytes: batch) }
     }

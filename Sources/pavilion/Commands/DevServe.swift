@@ -51,7 +51,9 @@ enum DevServe {
             Output.err(error.description)
             return 1
         }
-        let logger = Logger(level: configuration.logLevel, sink: LoopBatchingLogSink(base: StandardErrorLogSink()))
+        let logger = Logger(level: configuration.logLevel,
+                            sink: LoopBatchingLogSink(base: BackgroundLogSink(base: StandardErrorLogSink())))
+        defer { logger.flush() }
         return ServeCommand.serve(configuration: configuration, store: setup.store, logger: logger) { service in
             let examples = manifests.compactMap { example(for: $0) }
             let devFile = (data as NSString).appendingPathComponent("dev.json")

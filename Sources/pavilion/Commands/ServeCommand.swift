@@ -33,7 +33,9 @@ enum ServeCommand {
             Output.err(error.description)
             return 1
         }
-        let logger = Logger(level: configuration.logLevel, sink: LoopBatchingLogSink(base: StandardErrorLogSink()))
+        let logger = Logger(level: configuration.logLevel,
+                            sink: LoopBatchingLogSink(base: BackgroundLogSink(base: StandardErrorLogSink())))
+        defer { logger.flush() }
         let store: SQLiteStore
         do { store = try SQLiteStore(dataDirectory: configuration.dataDirectory) } catch {
             logger.error("cannot open the store", ["data_dir": .string(configuration.dataDirectory), "error": .string(error.description)])
