@@ -140,7 +140,11 @@ public final class SQLiteStore: Store {
                                                busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         self.checkpointer = checkpointer
         try worker.runBlocking { connection in
-            connection.onCommit { frames in checkpointer.walGrew(frames: frames) }
+            connection.onCommit { [unowned connection] frames in
+                guard checkpointer.walGrew(frames: frames) == .finishHere else { return }
+                // A few frames, so that the next write restarts the WAL (see WALCheckpointer).
+                if let result = try? connection.checkpointPassive() { checkpointer.finished(frames: result.walFrames) }
+            }
         }
     }
 

@@ -67,4 +67,37 @@ final class WALCheckpointerTests: XCTestCase {
                                  "\(store.checkpointer.completedCount) checkpoints for \(frames) frames over 100 commits")
         try reader.execute("COMMIT")
     }
+
+    /// Commits arriving while the background checkpoint copies leave it a few
+    /// frames short every time; the writer copies those itself, so the WAL
+    /// restarts and its file stays near the threshold instead of growing
+    /// with every commit. Commits here come from many tasks at once, so the
+    /// writer is busy as under load.
+    func testTheWALRestartsUnderConcurrentCommits() async throws {
+        let directory = try StoreFixture.makeDirectory(self)
+        let threshold = 64
+        let store = try SQLiteStore(dataDirectory: directory.path, configuration: .init(checkpointFrames: threshold))
+        let tenant = try TenantID("acme-bank")
+        _ = try await store.createTenant(id: tenant, name: "Acme")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for n in 0..<150 {
+                        let (record, entry) = try StoreFixture.verification(worker * 1_000 + n + 1, tenant: tenant)
+                        _ = try await store.recordVerification(record, audit: entry)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let path = directory.appendingPathComponent(SQLiteStore.databaseFileName).path
+        let walBytes = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        let frames = (walBytes - 32) / (4096 + 24)
+        XCTAssertGreaterThan(store.checkpointer.writerFinishedCount, 0, "the writer never finished a checkpoint")
+        // 2,400 verifications write several thousand frames; a WAL that restarts holds a few thresholds at most.
+        XCTAssertLessThan(frames, 16 * threshold, "the WAL grew to \(frames) frames")
+        let check = try await store.verifyAuditChain()
+        XCTAssertTrue(check.isIntact, "\(String(describing: check.firstProblem))")
+        XCTAssertEqual(check.verificationCount, 2_400)
+    }
 }
