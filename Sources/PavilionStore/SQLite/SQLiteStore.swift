@@ -92,10 +92,20 @@ public final class SQLiteStore: Store {
     let access: AccessCache?
     /// Verifications waiting to be written together (group commit).
     private let commits = GroupCommit<PendingVerification, RecordedVerification>()
-    private let commitObserver = Mutex<(@Sendable (Duration, Int) -> Void)?>(nil)
+    private let commitObserver = Mutex<CommitObserver?>(nil)
+
+    /// The observer in a struct: a function type held directly as a
+    /// `Mutex`'s value is reabstracted on the way into `withLock`'s `inout`
+    /// and again on the way back, so each `withLock { $0 }` wrapped it in
+    /// two more thunks. The chain grew with every commit: after 20,000 calls
+    /// one call walked 40,000 thunks, and a long-running service would have
+    /// spent ever more of its writer on it, then overflowed the stack.
+    private struct CommitObserver: Sendable {
+        let body: @Sendable (Duration, Int) -> Void
+    }
 
     public func observeCommits(_ observer: @escaping @Sendable (_ duration: Duration, _ verifications: Int) -> Void) {
-        commitObserver.withLock { $0 = observer }
+        commitObserver.withLock { $0 = CommitObserver(body: observer) }
     }
 
     /// Open the store in `dataDirectory`, creating the directory, database
@@ -437,7 +447,7 @@ public final class SQLiteStore: Store {
         let started = ContinuousClock.now
         defer {
             let elapsed = ContinuousClock.now - started
-            commitObserver.withLock { $0 }?(elapsed, batch.count)
+            commitObserver.withLock { $0 }?.body(elapsed, batch.count)
         }
         var records: [RecordedVerification] = []
         records.reserveCapacity(batch.count)
