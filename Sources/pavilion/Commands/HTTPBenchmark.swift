@@ -132,9 +132,13 @@ private struct Run {
         progress("disk flush (16 KiB append + fsync, \(flush.samples)x): p50 \(format(flush.p50)) p99.9 \(format(flush.p999)) ms")
         let rate = max(1, (pavilionPeak.rps / 2).rounded())
         progress("open loop at \(Int(rate)) requests/s for \(settings.latencyDuration) s: pavilion")
+        let logOffset = fileSize("\(work)/serve.log")
         let pavilionLatency = OpenLoopLoad(endpoint: pavilionEndpoint, request: request, rate: rate,
                                            duration: settings.latencyDuration, warmup: 1).run(client: client)
         progress("  p50 \(format(pavilionLatency.p50)) p99 \(format(pavilionLatency.p99)) p99.9 \(format(pavilionLatency.p999)) ms")
+        Thread.sleep(forTimeInterval: 0.1)  // the serve's log thread writes within a few ms
+        let server = serverLatency(log: "\(work)/serve.log", from: logOffset, skip: Int(rate))
+        progress("  as the server logged them (\(server.samples)): p50 \(format(server.p50)) p99 \(format(server.p99)) p99.9 \(format(server.p999)) ms")
         progress("open loop at \(Int(rate)) requests/s: nginx")
         let nginxLatency = OpenLoopLoad(endpoint: nginxEndpoint, request: request, rate: rate,
                                         duration: settings.latencyDuration, warmup: 1).run(client: client)
@@ -170,6 +174,10 @@ private struct Run {
             "latency_errors": .int(Int64(pavilionLatency.errors)),
             "latency_achieved_rps": round1(pavilionLatency.achievedRate),
             "max_ms": round3(pavilionLatency.max),
+            "server_p50_ms": round3(server.p50),
+            "server_p99_ms": round3(server.p99),
+            "server_p999_ms": round3(server.p999),
+            "server_latency_samples": .int(Int64(server.samples)),
             "nginx_p50_ms": round3(nginxLatency.p50),
             "nginx_p99_ms": round3(nginxLatency.p99),
             "nginx_p999_ms": round3(nginxLatency.p999),
@@ -477,6 +485,29 @@ private struct Run {
     // MARK: - Helpers
 
     private func progress(_ line: String) { Output.err("bench http: \(line)") }
+
+    private func fileSize(_ path: String) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+
+    /// The latency of the open-loop phase as the serve process measured it:
+    /// `duration_ms` of the verification `request` lines its log got from
+    /// byte `offset` on, after the first `skip` (the warm-up second). It
+    /// runs from the request read to the response written, so unlike the
+    /// client's figure it leaves out the generator's own waits for a core.
+    private func serverLatency(log: String, from offset: UInt64, skip: Int) -> (p50: Double, p99: Double, p999: Double, samples: Int) {
+        guard let handle = FileHandle(forReadingAtPath: log) else { return (.nan, .nan, .nan, 0) }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let text = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        var durations: [Double] = []
+        for line in text.split(separator: "\n") where line.contains("\"msg\":\"request\"") && line.contains("/v1/verifications") {
+            if let ms = (try? JSONParser().parse(String(line)))?["duration_ms"]?.doubleValue { durations.append(ms) }
+        }
+        durations = Array(durations.dropFirst(skip)).sorted()
+        return (OpenLoopLoad.percentile(durations, 0.5), OpenLoopLoad.percentile(durations, 0.99),
+                OpenLoopLoad.percentile(durations, 0.999), durations.count)
+    }
 
     private func read(_ path: String) -> String {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

@@ -33,6 +33,13 @@ struct OpenLoopLoad {
         var achievedRate: Double
     }
 
+    /// The nearest-rank percentile `p` (0...1) of `sorted` (ascending); NaN when empty.
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
     /// Send the load and wait for every answer (or its 10 s deadline).
     func run(client: HTTPClient) -> Summary {
         let total = max(1, Int(rate * (warmup + duration)))
@@ -67,11 +74,8 @@ struct OpenLoopLoad {
             if ok { latencies.append(ns) } else { errors += 1 }
         }
         latencies.sort()
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return .nan }
-            let rank = Int((p * Double(latencies.count)).rounded(.up)) - 1
-            return Double(latencies[min(max(rank, 0), latencies.count - 1)]) / 1e6
-        }
+        let milliseconds = latencies.map { Double($0) / 1e6 }
+        func percentile(_ p: Double) -> Double { Self.percentile(milliseconds, p) }
         let measuredStart = start &+ UInt64(Double(measuredFrom) * interval)
         let window = Double(max(end, measuredStart) &- measuredStart) / 1e9
         return Summary(samples: latencies.count, errors: errors, p50: percentile(0.50), p99: percentile(0.99),

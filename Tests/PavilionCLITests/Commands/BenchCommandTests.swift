@@ -49,6 +49,11 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(flush.1, flush.0, result.stdout)
         XCTAssertEqual(figures["pavilion_errors"]?.intValue, 0, result.stdout)
         XCTAssertEqual(figures["nginx_errors"]?.intValue, 0, result.stdout)
+        // The same phase as the serve process timed it, from its access log.
+        XCTAssertGreaterThan(figures["server_latency_samples"]?.intValue ?? 0, 0, result.stdout)
+        let server = (figures["server_p50_ms"]?.doubleValue ?? -1, figures["server_p999_ms"]?.doubleValue ?? -1)
+        XCTAssertGreaterThan(server.0, 0, result.stdout)
+        XCTAssertGreaterThanOrEqual(server.1, server.0, result.stdout)
     }
 
     private static func onPath(_ tool: String) -> String? {
