@@ -150,11 +150,7 @@ public final class SQLiteStore: Store {
                                                busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         self.checkpointer = checkpointer
         try worker.runBlocking { connection in
-            connection.onCommit { [unowned connection] frames in
-                guard checkpointer.walGrew(frames: frames) == .finishHere else { return }
-                // A few frames, so that the next write restarts the WAL (see WALCheckpointer).
-                if let result = try? connection.checkpointPassive() { checkpointer.finished(frames: result.walFrames) }
-            }
+            connection.onCommit { frames in checkpointer.walGrew(frames: frames) }
         }
     }
 
@@ -448,6 +444,8 @@ public final class SQLiteStore: Store {
         defer {
             let elapsed = ContinuousClock.now - started
             commitObserver.withLock { $0 }?.body(elapsed, batch.count)
+            // After the group is answered, so that no caller of it waits for the copy.
+            checkpointer.finishIfAsked(on: db)
         }
         var records: [RecordedVerification] = []
         records.reserveCapacity(batch.count)

@@ -16,10 +16,10 @@ import Synchronization
 /// new frames and the WAL would never restart: in `bench http` it grew to
 /// 1.7 GB, every `fdatasync` of it then changed the file's size (a journal
 /// commit on ext4), and a checkpoint was queued after nearly every commit.
-/// So when a background checkpoint has copied all it saw, the writer's next
-/// commit hook copies the few frames added meanwhile itself, on its own
-/// connection (``WALGrowth/finishHere``), and the write after that restarts
-/// the WAL. Only if `threshold` frames or more came meanwhile is the rest
+/// So when a background checkpoint has copied all it saw, the writer copies
+/// the few frames added meanwhile itself, on its own connection, once it
+/// has answered the group it was committing (``finishIfAsked(on:)``), and
+/// its next write restarts the WAL. Only if `threshold` frames or more came meanwhile is the rest
 /// left to the next background round.
 /// Durability does not depend on checkpoints: a commit is durable in the WAL.
 final class WALCheckpointer: Sendable {
@@ -33,14 +33,8 @@ final class WALCheckpointer: Sendable {
     /// Frames a background checkpoint copied, all it saw, for the writer to
     /// finish from; -1 when there is none.
     private let copiedForWriter = Atomic<Int>(-1)
-
-    /// What the writer does after a commit.
-    enum WALGrowth: Equatable {
-        /// Nothing.
-        case wait
-        /// Checkpoint what is left on the writer's own connection now, then call ``finished(frames:)``.
-        case finishHere
-    }
+    /// Set when the writer should copy the rest itself (``finishIfAsked(on:)``).
+    private let finishRequested = Atomic<Bool>(false)
 
     /// Open a connection of its own to `path` (an existing WAL database).
     init(path: String, threshold: Int, busyTimeoutMilliseconds: Int32) throws(StoreError) {
@@ -60,16 +54,19 @@ final class WALCheckpointer: Sendable {
     var completedCount: Int { completed.load(ordering: .relaxed) }
 
     /// Called by the writer after each commit with the WAL's frame count.
-    func walGrew(frames: Int) -> WALGrowth {
+    func walGrew(frames: Int) {
         var last = checkpointedAt.load(ordering: .relaxed)
         if frames < last {  // the WAL restarted
             checkpointedAt.store(0, ordering: .relaxed)
             last = 0
         }
         let copied = copiedForWriter.exchange(-1, ordering: .acquiringAndReleasing)
-        if copied >= 0, frames >= copied, frames - copied < threshold { return .finishHere }
-        guard frames - last >= threshold else { return .wait }
-        guard !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return .wait }
+        if copied >= 0, frames >= copied, frames - copied < threshold {
+            finishRequested.store(true, ordering: .releasing)
+            return
+        }
+        guard frames - last >= threshold else { return }
+        guard !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         worker.submit { [self] db in
             // A failure (busy, I/O) leaves the WAL as it is; the next commit asks again.
             if let result = try? db.checkpointPassive() {
@@ -79,12 +76,15 @@ final class WALCheckpointer: Sendable {
             }
             scheduled.store(false, ordering: .releasing)
         }
-        return .wait
     }
 
-    /// The writer finished a checkpoint on its connection (``WALGrowth/finishHere``).
-    func finished(frames: Int) {
-        checkpointedAt.store(frames, ordering: .relaxed)
+    /// Called by the writer, on its connection, between groups: copy what
+    /// the last background checkpoint left, if ``walGrew(frames:)`` asked
+    /// for it, so that the next write restarts the WAL.
+    func finishIfAsked(on connection: SQLiteConnection) {
+        guard finishRequested.exchange(false, ordering: .acquiringAndReleasing),
+              let result = try? connection.checkpointPassive() else { return }
+        checkpointedAt.store(result.walFrames, ordering: .relaxed)
         completed.add(1, ordering: .relaxed)
         writerFinished.add(1, ordering: .relaxed)
     }
