@@ -199,6 +199,21 @@ enum Sys {
         _ = Glibc.read(fd, &value, 8)
     }
 
+    /// A non-blocking monotonic timer (`timerfd_create`); readable once it fires.
+    static func timerFD() throws(NetError) -> Int32 {
+        let fd = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK) | Int32(TFD_CLOEXEC))
+        guard fd >= 0 else { throw .system("timerfd_create") }
+        return fd
+    }
+
+    /// Make the timer fire once at `deadline` (monotonic ns, as ``now()``); at once when it has passed.
+    static func armTimerFD(_ fd: Int32, at deadline: UInt64) {
+        var spec = itimerspec()
+        let due = max(deadline, 1)
+        spec.it_value = timespec(tv_sec: Int(due / 1_000_000_000), tv_nsec: Int(due % 1_000_000_000))
+        _ = timerfd_settime(fd, Int32(TFD_TIMER_ABSTIME), &spec, nil)
+    }
+
     /// Monotonic nanoseconds (`CLOCK_MONOTONIC`).
     static func now() -> UInt64 {
         var ts = timespec()

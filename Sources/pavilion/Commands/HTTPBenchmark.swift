@@ -133,15 +133,15 @@ private struct Run {
         let rate = max(1, (pavilionPeak.rps / 2).rounded())
         progress("open loop at \(Int(rate)) requests/s for \(settings.latencyDuration) s: pavilion")
         let logOffset = fileSize("\(work)/serve.log")
-        let pavilionLatency = OpenLoopLoad(endpoint: pavilionEndpoint, request: request, rate: rate,
-                                           duration: settings.latencyDuration, warmup: 1).run(client: client)
+        let pavilionLatency = try OpenLoopLoad(endpoint: pavilionEndpoint, request: request, rate: rate,
+                                           duration: settings.latencyDuration, warmup: 1).run()
         progress("  p50 \(format(pavilionLatency.p50)) p99 \(format(pavilionLatency.p99)) p99.9 \(format(pavilionLatency.p999)) ms")
         Thread.sleep(forTimeInterval: 0.1)  // the serve's log thread writes within a few ms
         let server = serverLatency(log: "\(work)/serve.log", from: logOffset, skip: Int(rate))
         progress("  as the server logged them (\(server.samples)): p50 \(format(server.p50)) p99 \(format(server.p99)) p99.9 \(format(server.p999)) ms")
         progress("open loop at \(Int(rate)) requests/s: nginx")
-        let nginxLatency = OpenLoopLoad(endpoint: nginxEndpoint, request: request, rate: rate,
-                                        duration: settings.latencyDuration, warmup: 1).run(client: client)
+        let nginxLatency = try OpenLoopLoad(endpoint: nginxEndpoint, request: request, rate: rate,
+                                        duration: settings.latencyDuration, warmup: 1).run()
         progress("  p50 \(format(nginxLatency.p50)) p99 \(format(nginxLatency.p99)) p99.9 \(format(nginxLatency.p999)) ms")
         client.shutdown()
 
