@@ -28,16 +28,21 @@ public final class BackgroundLogSink: LogSink, @unchecked Sendable {
     private var written = 0
     private let capacity: Int
     private let coalescing: Duration
+    /// The longest ``flush()`` waits.
+    private let flushLimit: Duration
 
     /// - Parameters:
     ///   - base: where the lines go, from one thread.
     ///   - capacity: bytes that may wait before lines are dropped.
     ///   - coalescing: how long the writer lets lines gather after the first
     ///     one arrives, so that a busy service makes one write per interval.
-    public init(base: any LogSink, capacity: Int = 16 << 20, coalescing: Duration = .milliseconds(2)) {
+    ///   - flushLimit: the longest ``flush()`` waits for the base.
+    public init(base: any LogSink, capacity: Int = 16 << 20, coalescing: Duration = .milliseconds(2),
+                flushLimit: Duration = .seconds(5)) {
         self.base = base
         self.capacity = capacity
         self.coalescing = coalescing
+        self.flushLimit = flushLimit
         let thread = Thread { [self] in run() }
         thread.name = "pavilion.log"
         thread.start()
@@ -64,12 +69,15 @@ public final class BackgroundLogSink: LogSink, @unchecked Sendable {
         if wake { condition.broadcast() }
     }
 
-    /// Wait until every line written before this call has reached the base sink.
+    /// Wait until every line written before this call has reached the base
+    /// sink, at most ``flushLimit``: a process that exits must not hang on
+    /// a stderr nobody reads.
     public func flush() {
         condition.lock()
-        defer { condition.unlock() }
         let target = taken
-        while written < target { condition.wait() }
+        let deadline = Date().addingTimeInterval(flushLimit.inSeconds)
+        while written < target, condition.wait(until: deadline) {}
+        condition.unlock()
         base.flush()
     }
 

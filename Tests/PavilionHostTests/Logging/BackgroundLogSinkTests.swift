@@ -81,4 +81,19 @@ final class BackgroundLogSinkTests: XCTestCase {
         sink.flush()
         XCTAssertTrue(base.lines.isEmpty)
     }
+
+    /// A base that never returns (a stderr pipe nobody reads) holds `flush`
+    /// only up to its limit, so a stopping service still exits.
+    func testFlushGivesUpOnAStuckBaseAfterItsLimit() {
+        let base = GateSink()
+        base.setStuck(true)
+        let sink = BackgroundLogSink(base: base, flushLimit: .milliseconds(100))
+        sink.write(line: "never written")
+        XCTAssertTrue(base.waitEntered(1))
+        sink.flush()  // returns although the line is not written
+        XCTAssertTrue(base.lines.isEmpty)
+        base.setStuck(false)
+        sink.flush()
+        XCTAssertEqual(base.lines, ["never written"])
+    }
 }
