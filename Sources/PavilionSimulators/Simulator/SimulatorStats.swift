@@ -13,12 +13,19 @@ public struct SimulatorStats: Sendable, Hashable {
     /// The `traceparent` header of the last provider request that carried
     /// one: shows that a caller's trace reached the data provider.
     public var lastTraceparent: String?
+    /// The `traceparent`s of the last ``recentLimit`` provider requests that
+    /// carried one, oldest first: a caller's trace among the host's own
+    /// (health probes) that arrive meanwhile.
+    public var recentTraceparents: [String]
+    public static let recentLimit = 16
 
     /// - Parameters: the fields above.
-    public init(requests: [String: Int] = [:], faults: [String: Int] = [:], lastTraceparent: String? = nil) {
+    public init(requests: [String: Int] = [:], faults: [String: Int] = [:], lastTraceparent: String? = nil,
+                recentTraceparents: [String] = []) {
         self.requests = requests
         self.faults = faults
         self.lastTraceparent = lastTraceparent
+        self.recentTraceparents = recentTraceparents
     }
 
     /// All provider requests received.
@@ -31,6 +38,7 @@ public struct SimulatorStats: Sendable, Hashable {
             "requests": .object(requests.mapValues { .int(Int64($0)) }),
             "faults": .object(faults.mapValues { .int(Int64($0)) }),
             "last_traceparent": lastTraceparent.map(JSONValue.string) ?? .null,
+            "recent_traceparents": .array(recentTraceparents.map(JSONValue.string)),
         ])
     }
 }
@@ -42,7 +50,12 @@ final class StatsRecorder: Sendable {
 
     func request(path: String, traceparent: String? = nil) {
         stats.withLock { s in
-            if let traceparent { s.lastTraceparent = String(traceparent.prefix(128)) }
+            if let traceparent {
+                let kept = String(traceparent.prefix(128))
+                s.lastTraceparent = kept
+                s.recentTraceparents.append(kept)
+                if s.recentTraceparents.count > SimulatorStats.recentLimit { s.recentTraceparents.removeFirst() }
+            }
             if s.requests[path] == nil, s.requests.count >= Self.maxPaths {
                 s.requests["(other)", default: 0] += 1
             } else {
