@@ -163,19 +163,17 @@ enum ConnectivityBenchmark {
     private static func heldConnections(base: Manifest, transport: ConnectivityTransport, tracker: ConnectionTracker,
                                         count: Int) async throws -> (held: Int, requested: Int, rss: Double, rssBefore: Double) {
         // The simulator runs in its own process so its sockets do not share this one's descriptor limit.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = ["simulate", "echo", "--port", "0", "--latency-ms", "3000", "--threads", "2"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let children = ChildProcesses()
+        let work = try HTTPBenchmark.makeWorkDirectory()
         defer {
-            process.terminate()
-            process.waitUntilExit()
+            children.stopAll()
+            try? FileManager.default.removeItem(atPath: work)
         }
-        guard let line = String(data: out.fileHandleForReading.availableData, encoding: .utf8),
-              let urlText = try JSONParser().parse(line.trimmingCharacters(in: .whitespacesAndNewlines))["url"]?.stringValue,
+        let out = "\(work)/simulator.out"
+        let pid = try children.spawn("simulator", ChildProcesses.currentExecutable,
+                                     ["simulate", "echo", "--port", "0", "--latency-ms", "3000", "--threads", "2"], stdout: out)
+        let line = try children.waitForLine(in: out, containing: "\"url\"", what: "the echo simulator", pid: pid)
+        guard let urlText = try JSONParser().parse(line)["url"]?.stringValue,
               let url = EndpointURL(urlText) else { throw CommandError("the simulator printed no URL") }
         var manifest = base
         manifest.metadata.name = "bench-held"

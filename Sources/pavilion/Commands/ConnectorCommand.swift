@@ -55,14 +55,10 @@ enum ConformanceCommand {
 
     /// Run the worker and rebuild its report, adding a failed check if it died.
     static func supervise(manifest: String, cache: URL) throws -> ConformanceReport {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["connector", "test", "--worker", "--cache", cache.path, manifest]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let run = try ChildProcesses.capture(ChildProcesses.currentExecutable,
+                                             ["connector", "test", "--worker", "--cache", cache.path, manifest],
+                                             keepStandardError: true)
+        let output = run.output
 
         var report = ConformanceReport(manifest: manifest)
         var current: String?
@@ -78,13 +74,13 @@ enum ConformanceCommand {
                 report.version = event["version"]?.stringValue
             }
         }
-        if process.terminationReason == .uncaughtSignal {
+        if let signal = run.signal {
             report.checks.append(ConformanceCheck(
                 name: current ?? "suite", passed: false,
-                detail: "the connector crashed the process (signal \(process.terminationStatus)) during this check"))
-        } else if ![0, 1].contains(process.terminationStatus) {
+                detail: "the connector crashed the process (signal \(signal)) during this check"))
+        } else if let status = run.exitStatus, ![0, 1].contains(status) {
             report.checks.append(ConformanceCheck(
-                name: current ?? "suite", passed: false, detail: "the suite exited with status \(process.terminationStatus)"))
+                name: current ?? "suite", passed: false, detail: "the suite exited with status \(status)"))
         }
         return report
     }

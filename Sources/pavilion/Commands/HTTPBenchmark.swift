@@ -516,15 +516,7 @@ private struct Run {
     /// Poll `path` until a line holds `marker`; fail when `pid` exits or the time is up.
     private func waitForLine(in path: String, containing marker: String, what: String, pid: pid_t? = nil,
                              timeout: Duration = .seconds(30)) throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let line = read(path).split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
-            if let pid, !children.isRunning(pid) {
-                throw CommandError("\(what) exited before it was ready; see \(path): \(read(path).suffix(2000))")
-            }
-            guard ContinuousClock.now < deadline else { throw CommandError("\(what) was not ready within \(timeout)") }
-            usleep(20_000)
-        }
+        try children.waitForLine(in: path, containing: marker, what: what, pid: pid, timeout: timeout)
     }
 
     private func which(_ tool: String) -> String? {

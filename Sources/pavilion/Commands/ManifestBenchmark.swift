@@ -94,17 +94,8 @@ enum ManifestBenchmark {
                 best.append((time.perf_counter() - t) * 1000)
             best.sort(); print(best[2])
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let output = BenchProcess.output(["python3", "-c", script]) else { return nil }
+        return Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 

@@ -204,17 +204,7 @@ enum BenchProcess {
     /// The standard output of `arguments` (looked up on PATH), or nil when
     /// it cannot start or exits non-zero. Standard error is discarded.
     static func output(_ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let run = try? ChildProcesses.capture("/usr/bin/env", arguments), run.exitStatus == 0 else { return nil }
+        return String(decoding: run.output, as: UTF8.self)
     }
 }

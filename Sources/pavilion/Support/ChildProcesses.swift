@@ -40,18 +40,21 @@ final class ChildProcesses: @unchecked Sendable {
     }
 
     /// Start `executable` with `arguments`; its stdout and stderr go to the
-    /// given files (created or truncated), or `/dev/null`.
+    /// given files (created or truncated), or `/dev/null`; with
+    /// `inheritStandardError` its stderr is this process's.
     /// - Returns: the child's pid.
     /// - Throws: ``CommandError`` when `posix_spawn` fails.
     @discardableResult
     func spawn(_ name: String, _ executable: String, _ arguments: [String], stdout: String? = nil,
-               stderr: String? = nil) throws -> pid_t {
+               stderr: String? = nil, inheritStandardError: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if !inheritStandardError {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -131,6 +134,58 @@ final class ChildProcesses: @unchecked Sendable {
     func stopAll() {
         let children = lock.withLock { running }
         for child in children.reversed() { stop(child.pid) }
+    }
+
+    /// How a child run by ``capture(_:_:)`` ended and what it printed.
+    struct Captured {
+        /// Its standard output.
+        var output: Data
+        /// Its exit status, or nil when a signal ended it.
+        var exitStatus: Int32?
+        /// The signal that ended it, or nil.
+        var signal: Int32?
+    }
+
+    /// Run `executable` with `arguments` to its end, capturing its standard
+    /// output (through a private temporary file); stdin is `/dev/null`, and
+    /// stderr too unless `keepStandardError` (then it is this process's).
+    /// Not Foundation's `Process`, whose `run()` on Linux now and then
+    /// crashes reading `/proc/self/fd` (swift-corelibs-foundation PR #5472).
+    /// - Throws: ``CommandError`` when the file cannot be made or the program cannot start.
+    static func capture(_ executable: String, _ arguments: [String], keepStandardError: Bool = false) throws -> Captured {
+        var template = Array((NSTemporaryDirectory() + "/pavilion-output-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw CommandError("cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        close(fd)
+        let path = String(cString: template)
+        defer { unlink(path) }
+        let children = ChildProcesses()
+        let pid = try children.spawn((executable as NSString).lastPathComponent, executable, arguments, stdout: path,
+                                     inheritStandardError: keepStandardError)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        children.lock.withLock { children.running.removeAll { $0.pid == pid } }
+        let output = FileManager.default.contents(atPath: path) ?? Data()
+        let signal = status & 0x7F
+        return Captured(output: output, exitStatus: signal == 0 ? (status >> 8) & 0xFF : nil, signal: signal == 0 ? nil : signal)
+    }
+
+    /// Wait until a line holding `marker` appears in the file `path` (a
+    /// child's output), at most `timeout`.
+    /// - Parameter pid: the child writing it; its end before the line is an error.
+    /// - Throws: ``CommandError`` naming `what` when the child ended or the time ran out.
+    func waitForLine(in path: String, containing marker: String, what: String, pid: pid_t? = nil,
+                     timeout: Duration = .seconds(30)) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        func text() -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        while true {
+            if let line = text().split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            if let pid, !isRunning(pid) {
+                throw CommandError("\(what) exited before it was ready; see \(path): \(text().suffix(2000))")
+            }
+            guard ContinuousClock.now < deadline else { throw CommandError("\(what) was not ready within \(timeout)") }
+            usleep(20_000)
+        }
     }
 
     private static func exitStatus(_ status: Int32) -> Int32 {
