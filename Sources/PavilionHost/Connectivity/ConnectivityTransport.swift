@@ -240,10 +240,10 @@ public final class ConnectivityTransport: ExchangeTransport {
                 attemptContext.deadline = min(ContinuousClock.now + attemptBudget, budgetDeadline)
                 let result = await attemptOnce(request, pick: pick, connectivity: c, session: session, context: attemptContext)
                 switch result {
-                case .answered(let response) where response.status < 500:
-                    session.answered()
+                case .answered(let response, let endpoint) where response.status < 500:
+                    session.answered(endpoint: endpoint)
                     return response
-                case .answered(let response):
+                case .answered(let response, _):
                     lastResponse = response
                     lastError = TransportError(.badResponse, "status \(response.status) from \(pick.key)")
                     mayHaveBeenSent = true
@@ -283,7 +283,8 @@ public final class ConnectivityTransport: ExchangeTransport {
     }
 
     private enum AttemptResult {
-        case answered(HTTPResponse)
+        /// A response, and the endpoint (base URL) that gave it.
+        case answered(HTTPResponse, endpoint: String)
         case failed(TransportError)
         case poolExhausted(TransportError)
     }
@@ -322,19 +323,21 @@ public final class ConnectivityTransport: ExchangeTransport {
             return .poolExhausted(TransportError(.timeout, "no free connection to \(pick.key) before the deadline"))
         }
         defer { gate.release() }
+        session.attempting(endpoint: pick.url.description)
         let started = ContinuousClock.now
         var routed = context
         routed.baseURL = pick.url
         routed.region.name = pick.region
         let result: AttemptResult
         do {
-            result = .answered(try await HTTPExchangeTransport(client: client).send(request, context: routed))
+            result = .answered(try await HTTPExchangeTransport(client: client).send(request, context: routed),
+                               endpoint: pick.url.description)
         } catch {
             result = .failed(error)
         }
         let ms = VerificationPipeline.seconds(ContinuousClock.now - started) * 1000
         switch result {
-        case .answered(let response):
+        case .answered(let response, _):
             let outcome: ConnectorConnectivity.AttemptOutcome =
                 response.status >= 500 ? .serverError : response.status >= 400 ? .clientError : .success
             c.finish(pick, outcome: outcome, latencyMs: ms, error: response.status >= 500 ? "status \(response.status)" : nil)
@@ -371,7 +374,7 @@ public final class ConnectivityTransport: ExchangeTransport {
         var seen = 0
         for await result in stream.stream {
             seen += 1
-            if case .answered(let response) = result, response.status < 500 {
+            if case .answered(let response, _) = result, response.status < 500 {
                 second.cancel()
                 return result
             }

@@ -15,6 +15,7 @@ public final class RoutingSession: Sendable {
         var pinned = false
         var outcome: RegionRouter.Outcome?
         var poolExhausted: String?
+        var endpoint: String?
     }
 
     /// The connector's shared state.
@@ -86,13 +87,22 @@ public final class RoutingSession: Sendable {
         }
     }
 
-    /// A request in `region` was answered: stay there.
-    func answered() {
+    /// A request in `region` was answered by `endpoint`: stay in the region.
+    func answered(endpoint: String) {
         state.withLock { s in
             s.pinned = true
+            s.endpoint = endpoint
             s.router.currentRegionAnswered()
         }
     }
+
+    /// A request is being sent to `endpoint` (a base URL).
+    func attempting(endpoint: String) { state.withLock { $0.endpoint = endpoint } }
+
+    /// The endpoint (base URL) that answered the last request, or the last
+    /// one tried when none did: what lineage records for the round, which
+    /// after a failover is not the policy region's first endpoint.
+    public var endpoint: String? { state.withLock { $0.endpoint } }
 
     /// A request found `endpoint`'s connection limit and wait queue full past its deadline.
     func poolExhausted(_ endpoint: String) { state.withLock { $0.poolExhausted = endpoint } }

@@ -44,7 +44,7 @@ extension VerificationPipeline {
         let started = (Date(), ContinuousClock.now)
         // Read after the protocol ran: the routing may have failed over.
         var region: String { base.routing?.region ?? base.region.name }
-        let endpoint = base.baseURL.description
+        var endpoint: String { base.routing?.endpoint ?? base.baseURL.description }
         do throws(PSIError) {
             let answer: HTTPResponse
             switch psi.mode {

@@ -407,7 +407,8 @@ public final class VerificationPipeline: Sendable {
                 do {
                     response = try await transport.send(outgoing, context: context)
                 } catch {
-                    data.roundFailed(round: rounds - 1, region: routing?.region ?? region.name, endpoint: baseURL.description, code: error.code.rawValue,
+                    data.roundFailed(round: rounds - 1, region: routing?.region ?? region.name,
+                                     endpoint: routing?.endpoint ?? baseURL.description, code: error.code.rawValue,
                                      startedAt: roundStart.0, duration: ContinuousClock.now - roundStart.1)
                     logger.warn("data provider exchange failed", [
                         "request_id": .string(requestID), "connector": .string(manifest.name),
@@ -417,7 +418,7 @@ public final class VerificationPipeline: Sendable {
                     throw routing?.problem ?? Self.problem(for: error, connector: manifest.name)
                 }
                 let checked = try data.received(response, for: outgoing, round: rounds - 1, region: routing?.region ?? region.name,
-                                                endpoint: baseURL.description, startedAt: roundStart.0,
+                                                endpoint: routing?.endpoint ?? baseURL.description, startedAt: roundStart.0,
                                                 duration: ContinuousClock.now - roundStart.1)
                 step = try RequestScope.$requestID.withValue(requestID) { () throws(ConnectorFailure) -> ExchangeStep in
                     try exchange.step(checked)

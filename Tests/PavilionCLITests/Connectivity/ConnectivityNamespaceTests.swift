@@ -322,11 +322,19 @@ final class ConnectivityNamespaceTests: XCTestCase {
         // Drop eu-west's link on the region side: packets vanish, connects time out.
         let link = try XCTUnwrap(net.links["euw"])
         try link.b.namespace.setLink(link.b.interface, up: false)
+        var last: Curl.Response?
         for _ in 0..<10 {
             let r = try net.verify()
             XCTAssertEqual(r.status, 200, r.summary)
+            last = r
         }
         XCTAssertGreaterThanOrEqual(try net.served("euc"), 10)
+        // Lineage names the endpoint that answered, not the policy region's first one.
+        let id = try XCTUnwrap(last?.json?["id"]?.stringValue, last?.summary ?? "")
+        let lineage = try net.curl("GET", "http://127.0.0.1:18443/v1/verifications/\(id)/lineage", key: net.tenantKey)
+        XCTAssertEqual(lineage.status, 200, lineage.summary)
+        XCTAssertTrue(lineage.body.contains("https://198.18.2.2:8001"), lineage.body)
+        XCTAssertFalse(lineage.body.contains("198.18.1.2"), lineage.body)
         XCTAssertEqual(try net.served("us"), 0)
         let connector = try XCTUnwrap(net.connectivity()["connectors"]?.arrayValue?.first)
         XCTAssertGreaterThan(connector["failovers"]?.intValue ?? 0, 0, connector.serialized)

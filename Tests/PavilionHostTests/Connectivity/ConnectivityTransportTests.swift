@@ -115,6 +115,7 @@ final class ConnectivityTransportTests: XCTestCase {
         let (result, session) = await f.send(m, idempotent: false)
         XCTAssertEqual(try result.get().status, 200)
         XCTAssertEqual(session.region, "b")
+        XCTAssertEqual(session.endpoint, EndpointURL(healthy.url)?.description, "the endpoint that answered")
         XCTAssertEqual(f.events.events().filter { $0.event == "failover" }.count, 1)
         f.shutdown()
         await healthy.shutdown(gracePeriod: .zero)
