@@ -18,8 +18,8 @@ import PavilionCore
 /// (the service calls it before it exits); a killed process loses what
 /// waits, at most about ``coalescing`` of lines.
 public final class BackgroundLogSink: LogSink, @unchecked Sendable {
-    // @unchecked: `waiting`, `dropped`, `written`, `taken` and `stopped` are
-    // only touched with `condition` locked.
+    // @unchecked: `waiting`, `dropped`, `written` and `taken` are only
+    // touched with `condition` locked.
     private let base: any LogSink
     private let condition = NSCondition()
     private var waiting: [UInt8] = []
@@ -82,6 +82,8 @@ public final class BackgroundLogSink: LogSink, @unchecked Sendable {
     }
 
     private func run() {
+        // Two buffers swapped in turn, so that taking the lines allocates nothing.
+        var batch: [UInt8] = []
         while true {
             condition.lock()
             while waiting.isEmpty { condition.wait() }
@@ -89,14 +91,15 @@ public final class BackgroundLogSink: LogSink, @unchecked Sendable {
             // Let the lines of the next moment join this write.
             Thread.sleep(forTimeInterval: coalescing.inSeconds)
             condition.lock()
-            let batch = waiting
+            swap(&batch, &waiting)
             let count = taken
             let lost = dropped
-            waiting.removeAll(keepingCapacity: true)
             dropped = 0
             condition.unlock()
             base.write(lineBytes: batch)
             if lost > 0 { base.write(lineBytes: Self.droppedLine(lost)) }
+            // Keep a buffer's room for the next turn, unless a burst made it large.
+            if batch.capacity > 1 << 20 { batch = [] } else { batch.removeAll(keepingCapacity: true) }
             condition.lock()
             written = count
             condition.broadcast()
