@@ -37,7 +37,9 @@ public enum OpenLoopGenerator {
     public static func run(endpoint: Endpoint, request: HTTPClientRequest, rate: Double, count: Int,
                            timeout: Duration = .seconds(10), maxConnections: Int = 4_096) throws -> Outcome {
         guard endpoint.scheme == .http else { throw HTTPClientError(.invalidRequest, "the open-loop generator speaks plain HTTP only") }
-        guard rate > 0, count > 0 else { throw HTTPClientError(.invalidRequest, "rate and count must be positive") }
+        guard rate > 0, count > 0, timeout > .zero else {
+            throw HTTPClientError(.invalidRequest, "rate, count and timeout must be positive")
+        }
         let bytes = try HTTPClient.serialize(request, endpoint: endpoint)
         guard let address = try Sys.resolve(host: endpoint.host, port: endpoint.port).first else {
             throw NetError.system("getaddrinfo", EHOSTUNREACH)

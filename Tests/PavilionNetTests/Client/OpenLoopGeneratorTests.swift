@@ -62,12 +62,14 @@ final class OpenLoopGeneratorTests: XCTestCase {
         await server.stop()
     }
 
-    func testHTTPSAndEmptyRunsAreRefused() {
+    func testHTTPSEmptyRunsAndANegativeTimeoutAreRefused() {
         XCTAssertThrowsError(try OpenLoopGenerator.run(endpoint: Endpoint(scheme: .https, host: "127.0.0.1", port: 443),
                                                        request: request, rate: 10, count: 1))
         XCTAssertThrowsError(try OpenLoopGenerator.run(endpoint: Endpoint(scheme: .http, host: "127.0.0.1", port: 80),
                                                        request: request, rate: 0, count: 1))
         XCTAssertThrowsError(try OpenLoopGenerator.run(endpoint: Endpoint(scheme: .http, host: "127.0.0.1", port: 80),
                                                        request: request, rate: 10, count: 0))
+        XCTAssertThrowsError(try OpenLoopGenerator.run(endpoint: Endpoint(scheme: .http, host: "127.0.0.1", port: 80),
+                                                       request: request, rate: 10, count: 1, timeout: .seconds(-1)))
     }
 }
