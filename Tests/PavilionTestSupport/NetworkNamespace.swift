@@ -157,7 +157,10 @@ public final class NetworkNamespace {
         deleted = true
         for process in processes {
             process.signal(SIGTERM)
-            process.wait()
+            if process.wait(seconds: 10) == nil {
+                process.signal(SIGKILL)
+                process.wait()
+            }
         }
         processes.removeAll()
         _ = try? Self.ip(["netns", "del", name])
