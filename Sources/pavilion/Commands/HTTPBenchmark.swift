@@ -133,9 +133,14 @@ private struct Run {
         let rate = max(1, (pavilionPeak.rps / 2).rounded())
         progress("open loop at \(Int(rate)) requests/s for \(settings.latencyDuration) s: pavilion")
         let logOffset = fileSize("\(work)/serve.log")
+        let commitSeries = ["pavilion_store_commit_verifications_count", "pavilion_store_commit_verifications_sum"]
+        let commitsBefore = try metrics(client, pavilionEndpoint, commitSeries)
         let pavilionLatency = try OpenLoopLoad(endpoint: pavilionEndpoint, request: request, rate: rate,
                                            duration: settings.latencyDuration, warmup: 1).run()
         progress("  p50 \(format(pavilionLatency.p50)) p99 \(format(pavilionLatency.p99)) p99.9 \(format(pavilionLatency.p999)) ms")
+        let commitsAfter = try metrics(client, pavilionEndpoint, commitSeries)
+        let commits = commitsAfter[0] - commitsBefore[0], committed = commitsAfter[1] - commitsBefore[1]
+        progress("  \(Int(commits)) group commits for \(Int(committed)) verifications")
         Thread.sleep(forTimeInterval: 0.1)  // the serve's log thread writes within a few ms
         let server = serverLatency(log: "\(work)/serve.log", from: logOffset, skip: Int(rate))
         progress("  as the server logged them (\(server.samples)): p50 \(format(server.p50)) p99 \(format(server.p99)) p99.9 \(format(server.p999)) ms")
@@ -178,6 +183,8 @@ private struct Run {
             "server_p99_ms": round3(server.p99),
             "server_p999_ms": round3(server.p999),
             "server_latency_samples": .int(Int64(server.samples)),
+            "store_commits_per_s": round1(commits / (settings.latencyDuration + 1)),
+            "store_verifications_per_commit": round1(commits > 0 ? committed / commits : 0),
             "nginx_p50_ms": round3(nginxLatency.p50),
             "nginx_p99_ms": round3(nginxLatency.p99),
             "nginx_p999_ms": round3(nginxLatency.p999),
@@ -419,14 +426,21 @@ private struct Run {
     }
 
     private func openConnections(_ client: HTTPClient, _ endpoint: Endpoint) throws -> Int {
+        Int(try metrics(client, endpoint, ["pavilion_open_connections"])[0])
+    }
+
+    /// The values of the unlabelled series `names` in the server's `/metrics`, in order.
+    private func metrics(_ client: HTTPClient, _ endpoint: Endpoint, _ names: [String]) throws -> [Double] {
         let response = try Blocking.run {
             try await client.send(HTTPClientRequest(method: "GET", target: "/metrics"), to: endpoint, deadline: .now + .seconds(10))
         }
-        let text = String(decoding: response.body, as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("pavilion_open_connections ") {
-            if let value = Double(line.dropFirst("pavilion_open_connections ".count)) { return Int(value) }
+        let lines = String(decoding: response.body, as: UTF8.self).split(separator: "\n")
+        return try names.map { name in
+            for line in lines where line.hasPrefix(name + " ") {
+                if let value = Double(line.dropFirst(name.count + 1)) { return value }
+            }
+            throw CommandError("/metrics has no \(name)")
         }
-        throw CommandError("/metrics has no pavilion_open_connections gauge")
     }
 
     private func rssMegabytes(_ pid: pid_t) throws -> Double {

@@ -54,6 +54,9 @@ final class BenchCommandTests: XCTestCase {
         let server = (figures["server_p50_ms"]?.doubleValue ?? -1, figures["server_p999_ms"]?.doubleValue ?? -1)
         XCTAssertGreaterThan(server.0, 0, result.stdout)
         XCTAssertGreaterThanOrEqual(server.1, server.0, result.stdout)
+        // And how the store grouped its commits meanwhile.
+        XCTAssertGreaterThan(figures["store_commits_per_s"]?.doubleValue ?? 0, 0, result.stdout)
+        XCTAssertGreaterThanOrEqual(figures["store_verifications_per_commit"]?.doubleValue ?? 0, 1, result.stdout)
     }
 
     private static func onPath(_ tool: String) -> String? {
