@@ -157,7 +157,7 @@ final class ChildProcesses: @unchecked Sendable {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw CommandError("cannot create a temporary file: \(String(cString: strerror(errno)))") }
         close(fd)
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(path) }
         let children = ChildProcesses()
         let pid = try children.spawn((executable as NSString).lastPathComponent, executable, arguments, stdout: path,
