@@ -44,7 +44,6 @@ final class CredentialLifecycleCommandTests: XCTestCase {
         let (workspace, server, dev) = try startDev()
         defer { workspace.remove() }
         defer { _ = server.stop() }
-        let data = workspace.root.appendingPathComponent(".pavilion")
         let example = try XCTUnwrap(dev["examples"]?.arrayValue?.first { $0["connector"] == "echo" }?["request"]?.objectValue)
         var request = example
         request["credential_format"] = "dc+sd-jwt"

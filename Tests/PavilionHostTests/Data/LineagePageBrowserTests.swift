@@ -26,7 +26,7 @@ final class LineagePageBrowserTests: XCTestCase {
                                                 "Quality: accept", "Minimisation", "Claims", "Credential"])
             }
             XCTAssertFalse(lineage.contains("1990-05-01"), "no raw DP value on the page")
-            try await Self.offMainThread {
+            _ = try await Self.offMainThread {
                 try Chromium.render("\(base)/ui/connectors/fhir-patient", name: "host-overview",
                                     expecting: ["fhir-patient", "median exchange", "completeness"])
             }
