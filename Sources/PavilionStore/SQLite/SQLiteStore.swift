@@ -339,6 +339,7 @@ public final class SQLiteStore: Store {
         guard let token = APIKeyToken.parse(text) else { return .invalid }
         let presented = token.hash
         if let key = access?.key(prefix: token.prefix, secretHash: presented) { return .authenticated(key) }
+        let generation = access?.generation ?? 0
         let result = try await readers.read { db throws(StoreError) -> KeyAuthentication in
             let row = try db.storeQueryOne("cannot look up an API key", Self.authenticateSQL, [.text(token.prefix)])
             guard let row else {
@@ -356,7 +357,9 @@ public final class SQLiteStore: Store {
             }
             return .authenticated(key)
         }
-        if case .authenticated(let key) = result { access?.keep(key, prefix: token.prefix, secretHash: presented) }
+        if case .authenticated(let key) = result {
+            access?.keep(key, prefix: token.prefix, secretHash: presented, readAt: generation)
+        }
         return result
     }
 
@@ -387,6 +390,7 @@ public final class SQLiteStore: Store {
 
     public func enabledConnectors(for tenant: TenantID) async throws(StoreError) -> [String] {
         if let kept = access?.connectors(of: tenant) { return kept }
+        let generation = access?.generation ?? 0
         let names = try await readers.read { db throws(StoreError) in
             var out: [String] = []
             for row in try db.storeQuery("cannot list connectors of tenant \(tenant)", Self.enabledConnectorsSQL,
@@ -395,7 +399,7 @@ public final class SQLiteStore: Store {
             }
             return out
         }
-        access?.keep(connectors: names, of: tenant)
+        access?.keep(connectors: names, of: tenant, readAt: generation)
         return names
     }
 

@@ -96,6 +96,29 @@ final class AccessCacheTests: XCTestCase {
         try await cli.revokeAPIKey(id: issued.key.id)
         do { let got = try await store.authenticate(token: issued.token); XCTAssertEqual(got, .revoked(issued.key.id)) }
     }
+
+    /// A read that began before a change (here: a key check, then the key
+    /// revoked before the read's result is kept) must not put the old answer
+    /// back into the emptied cache, where it would outlive the revocation.
+    func testAReadOverlappingAChangeIsNotKept() async throws {
+        let store = try serving()
+        let tenant = try TenantID("acme")
+        _ = try await store.createTenant(id: tenant, name: "ACME")
+        let issued = try await store.createAPIKey(kind: .tenant, tenant: tenant, label: "backend")
+        let cache = try XCTUnwrap(store.access)
+        let token = try XCTUnwrap(APIKeyToken.parse(issued.token))
+        let before = cache.generation
+        try await store.revokeAPIKey(id: issued.key.id)  // invalidates
+        cache.keep(issued.key, prefix: token.prefix, secretHash: token.hash, readAt: before)
+        XCTAssertNil(cache.key(prefix: token.prefix, secretHash: token.hash), "a stale success was kept")
+        do { let got = try await store.authenticate(token: issued.token); XCTAssertEqual(got, .revoked(issued.key.id)) }
+
+        cache.keep(connectors: ["echo"], of: tenant, readAt: before)
+        XCTAssertNil(cache.connectors(of: tenant))
+        // A read begun after the change is kept.
+        cache.keep(connectors: ["echo"], of: tenant, readAt: cache.generation)
+        XCTAssertEqual(cache.connectors(of: tenant), ["echo"])
+    }
 }
 
 /// A monotonic clock that moves only when told.
