@@ -53,9 +53,11 @@ final class PSIHostSet: Sendable {
 
     /// Open a cardinality session owned by `tenant`.
     func openSession(tenant: String) throws(PSIError) -> String {
-        let open = server.openSessions
-        return try sessionOwners.withLock { owners throws(PSIError) -> String in
-            // Sessions the server dropped as idle free their owner's place.
+        try sessionOwners.withLock { owners throws(PSIError) -> String in
+            // Sessions the server dropped as idle free their owner's place. Read
+            // under this lock: a snapshot taken before it could miss a session
+            // another tenant opened meanwhile and drop its owner.
+            let open = server.openSessions
             owners = owners.filter { open.contains($0.key) }
             guard owners.values.count(where: { $0 == tenant }) < Self.sessionsPerTenant else {
                 throw PSIError(.refused, "\(Self.sessionsPerTenant) cardinality sessions are open; finish one first")
