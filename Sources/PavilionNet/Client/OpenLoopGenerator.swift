@@ -45,8 +45,7 @@ public enum OpenLoopGenerator {
             throw NetError.system("getaddrinfo", EHOSTUNREACH)
         }
         var run = try Run(address: address, request: bytes, isHead: request.method == "HEAD", rate: rate, count: count,
-                          timeoutNanoseconds: UInt64(timeout.components.seconds) * 1_000_000_000
-                              + UInt64(timeout.components.attoseconds / 1_000_000_000),
+                          timeoutNanoseconds: timeout.nanoseconds,
                           maxConnections: maxConnections)
         defer { run.close() }
         return run.execute()
@@ -56,7 +55,6 @@ public enum OpenLoopGenerator {
 /// The state of one run, on the calling thread only.
 private struct Run {
     private struct Connection {
-        let fd: Int32
         var connected = false
         /// The request it carries (index), or nil when idle.
         var request: Int?
@@ -138,6 +136,7 @@ private struct Run {
                     handle(fd, events: batch.flags(at: i))
                 }
             }
+            dispatchWaiting()
         }
         return OpenLoopGenerator.Outcome(results: results, start: start, lastAnswer: lastAnswer)
     }
@@ -184,7 +183,7 @@ private struct Run {
             Sys.close(fd)
             return nil
         }
-        connections[fd] = Connection(fd: fd, connected: connected,
+        connections[fd] = Connection(connected: connected,
                                      parser: HTTPResponseParser(isHeadRequest: isHead, maxHeaderBytes: 65_536, maxBodyBytes: 1 << 24))
         return fd
     }
@@ -221,17 +220,11 @@ private struct Run {
         if !connection.connected, events & (Sys.writable | Sys.hangup) != 0 {
             guard Sys.socketError(fd) == 0 else { return fail(fd) }
             connections[fd]?.connected = true
-            if connection.request == nil {
-                idle.append(fd)
-                try? Sys.epollModify(epfd, fd: fd, events: Sys.readable)
-                dispatchWaiting()
-            } else {
-                flush(fd)
-            }
+            flush(fd)  // a new connection is opened for a request
             return
         }
         if events & Sys.writable != 0 { flush(fd) }
-        guard events & (Sys.readable | Sys.hangup) != 0 else { return }
+        guard connections[fd] != nil, events & (Sys.readable | Sys.hangup) != 0 else { return }
         while true {
             switch Sys.read(fd, into: &buffer) {
             case .bytes(let n):
@@ -261,7 +254,7 @@ private struct Run {
             if head.keepAlive {
                 idle.append(fd)
                 dispatchWaiting()
-                return true
+                return connections[fd] != nil  // handing it the next request may have failed it
             }
             fail(fd)
             return false
@@ -282,13 +275,14 @@ private struct Run {
         connections[fd]?.request = nil
     }
 
-    /// Close `fd`; its request, if any, gets no answer.
+    /// Close `fd`; its request, if any, gets no answer. Waiting requests get
+    /// connections after the event batch (``execute()``), never here: a socket
+    /// opened now could take `fd`'s number while a caller still holds it.
     private mutating func fail(_ fd: Int32) {
         if connections[fd]?.request != nil { answered += 1 }
         connections[fd] = nil
         idle.removeAll { $0 == fd }
         Sys.epollRemove(epfd, fd: fd)
         Sys.close(fd)
-        dispatchWaiting()
     }
 }
