@@ -35,7 +35,6 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var localWork: [() -> Void] = []
     private var localJobs: [UnownedJob] = []
     private var runningJobs: [UnownedJob] = []
-    private var iterationEnd: [() -> Void] = []
     private var handlers: [Int32: EventHandler] = [:]
     private var timers = TimerHeap()
     private let finished = DispatchSemaphore(value: 0)
@@ -176,21 +175,6 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         handlers[fd] = nil
     }
 
-    /// Run `work` at the end of this iteration, after its sockets, timers
-    /// and jobs (and before the loop stops); loop thread only.
-    func atIterationEnd(_ work: @escaping () -> Void) {
-        iterationEnd.append(work)
-    }
-
-    /// Run the iteration-end work, including work it adds.
-    private func runIterationEnd() {
-        while !iterationEnd.isEmpty {
-            let work = iterationEnd
-            iterationEnd.removeAll(keepingCapacity: true)
-            for item in work { item() }
-        }
-    }
-
     /// Run `work` on this loop at `deadline` (monotonic ns) or soon after.
     func schedule(at deadline: UInt64, _ work: @escaping () -> Void) {
         timers.schedule(at: deadline, work)
@@ -241,7 +225,6 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 for job in runningJobs { job.runSynchronously(on: executor) }
                 runningJobs.removeAll(keepingCapacity: true)
             }
-            runIterationEnd()
             if stop { return }
         }
     }

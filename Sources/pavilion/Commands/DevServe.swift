@@ -52,7 +52,7 @@ enum DevServe {
             return 1
         }
         let logger = Logger(level: configuration.logLevel,
-                            sink: LoopBatchingLogSink(base: BackgroundLogSink(base: StandardErrorLogSink())))
+                            sink: BackgroundLogSink(base: StandardErrorLogSink()))
         defer { logger.flush() }
         return ServeCommand.serve(configuration: configuration, store: setup.store, logger: logger) { service in
             let examples = manifests.compactMap { example(for: $0) }

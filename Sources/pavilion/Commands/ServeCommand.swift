@@ -34,7 +34,7 @@ enum ServeCommand {
             return 1
         }
         let logger = Logger(level: configuration.logLevel,
-                            sink: LoopBatchingLogSink(base: BackgroundLogSink(base: StandardErrorLogSink())))
+                            sink: BackgroundLogSink(base: StandardErrorLogSink()))
         defer { logger.flush() }
         let store: SQLiteStore
         do { store = try SQLiteStore(dataDirectory: configuration.dataDirectory) } catch {
