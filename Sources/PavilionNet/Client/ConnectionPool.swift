@@ -14,7 +14,7 @@ protocol ConnectionPool: Sendable {
     func remove(_ connection: ClientConnection)
     /// Take every idle connection out (to close them).
     func drainAll() -> [ClientConnection]
-    /// Set `endpoint`'s own limits (idle count over all loops, idle timeout, lifetime).
+    /// Set `endpoint`'s own limits (idle count on each loop, idle timeout, lifetime).
     func setLimits(_ limits: EndpointPoolLimits, for endpoint: Endpoint)
     /// `endpoint`'s own limits, if set.
     func limits(for endpoint: Endpoint) -> EndpointPoolLimits?

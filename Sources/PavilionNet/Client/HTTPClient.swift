@@ -88,7 +88,7 @@ public final class HTTPClient: Sendable {
         throw HTTPClientError(.connectionReset, "pooled connections to \(endpoint) kept failing")
     }
 
-    /// Set pool limits for one endpoint (idle count over all loops, idle
+    /// Set pool limits for one endpoint (idle count on each loop, idle
     /// timeout, lifetime); others keep the configuration's.
     /// - Parameters:
     ///   - limits: the limits.

@@ -1,14 +1,16 @@
 import Foundation
 
 /// Read-only connections for the hot-path lookups (API keys, enabled
-/// connectors, single verifications), used on the caller's thread.
+/// connectors, single verifications), run on a concurrent reading queue.
 ///
 /// In WAL mode a reader sees the last committed state and never waits for
 /// the writer, so these point lookups (a few index pages, normally in the
-/// page cache) take microseconds. Running them inline instead of on the
-/// writer's queue saves two thread hand-offs per lookup and keeps them from
-/// queueing behind a group commit's fsync. Each connection is used by one
-/// thread at a time: it is taken out of the pool for the call.
+/// page cache) take microseconds and never queue behind a group commit's
+/// fsync. They run on the reading queue, not on the caller's thread: the
+/// callers are event loops, and a read can wait in SQLite's busy handler
+/// while a checkpoint restarts the WAL (docs/store.md). Each connection is
+/// used by one read at a time: it is taken out of the pool for the call;
+/// reads beyond the idle connections kept open one for the call.
 final class ReadConnectionPool: @unchecked Sendable {
     // @unchecked: `idle` is only touched under `lock`; a connection taken
     // out of it belongs to that one call until it is put back.

@@ -229,8 +229,8 @@ private struct Run {
             throw CommandError("cannot measure the disk's flush latency at \(path): \(error)")
         }
         times.sort()
-        let at = { (q: Double) in times[min(times.count - 1, Int((Double(times.count) * q).rounded(.down)))] }
-        return (at(0.5), at(0.999), times.count)
+        // The same nearest-rank percentiles as the latency figures beside them.
+        return (OpenLoopLoad.percentile(times, 0.5), OpenLoopLoad.percentile(times, 0.999), times.count)
     }
 
     // MARK: - Children
