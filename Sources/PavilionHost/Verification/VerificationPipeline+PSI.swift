@@ -69,8 +69,9 @@ extension VerificationPipeline {
                 "error": .string(error.description),
             ])
             if let failure = psiTransport.transportFailure {
-                data.roundFailed(round: round, region: region, endpoint: endpoint, code: failure.code.rawValue,
-                                 startedAt: started.0, duration: duration)
+                // Recorded as a PSI round: blinded points may have reached the DP, so the receipt names PSI.
+                data.recordPSI(answer: nil, errorCode: failure.code.rawValue, round: round, region: region,
+                               endpoint: endpoint, startedAt: started.0, duration: duration)
                 return .unreachable(failure)
             }
             data.recordPSI(answer: nil, errorCode: "psi_" + error.code.rawValue, round: round, region: region,
