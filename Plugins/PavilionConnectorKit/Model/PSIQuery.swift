@@ -1,3 +1,5 @@
+internal import CPavilion
+
 /// A private set intersection a connector asks the host to run against its
 /// DP's published `pavilion-psi-v1` set (`pv_psi_request_t`, ABI 2).
 ///
@@ -16,9 +18,9 @@ public struct PSIQuery: Sendable, Hashable {
     }
 
     /// Most elements in one query (`PV_PSI_MAX_ELEMENTS`).
-    public static let maxElements = 1024
+    public static let maxElements = Int(PV_PSI_MAX_ELEMENTS)
     /// Longest element in bytes (`PV_PSI_MAX_ELEMENT_BYTES`).
-    public static let maxElementBytes = 65_535
+    public static let maxElementBytes = Int(PV_PSI_MAX_ELEMENT_BYTES)
 
     /// Base path of the DP's PSI service relative to the endpoint base URL, e.g. `/psi/v1`.
     public var path: String

@@ -1,3 +1,4 @@
+internal import CPavilion
 import PavilionCore
 
 /// A private set intersection a connector asked the host to run against its
@@ -15,9 +16,9 @@ public struct PSIStepRequest: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Most elements in one step (`PV_PSI_MAX_ELEMENTS`).
-    public static let maxElements = 1024
+    public static let maxElements = Int(PV_PSI_MAX_ELEMENTS)
     /// Longest element in bytes (`PV_PSI_MAX_ELEMENT_BYTES`, the OPRF input limit).
-    public static let maxElementBytes = 65_535
+    public static let maxElementBytes = Int(PV_PSI_MAX_ELEMENT_BYTES)
 
     /// Base path of the DP's PSI service relative to the endpoint base URL,
     /// e.g. `/psi/v1`; no trailing `/`.
