@@ -28,6 +28,13 @@ public final class ConnectorLedger: Sendable {
         var exchangeMs = Samples()
         var totalMs = Samples()
         var quality: QualitySummary
+
+        mutating func add(outcome: String, exchangeMilliseconds: Double?, totalMilliseconds: Double, quality report: QualityReport?) {
+            outcomes[outcome, default: 0] += 1
+            exchangeMs.add(exchangeMilliseconds)
+            totalMs.add(totalMilliseconds)
+            if let report { quality.add(report) }
+        }
     }
 
     /// The last ``ConnectorLedger/samplesPerDay`` values, in a ring: once
@@ -68,10 +75,8 @@ public final class ConnectorLedger: Sendable {
         buckets.withLock { all in
             // Mutated in place in the dictionary: a copy taken out and put
             // back would copy its sample arrays on every verification.
-            all[key, default: Bucket(quality: QualitySummary(connector: connector))].outcomes[outcome, default: 0] += 1
-            all[key]?.exchangeMs.add(exchangeMilliseconds)
-            all[key]?.totalMs.add(totalMilliseconds)
-            if let quality { all[key]?.quality.add(quality) }
+            all[key, default: Bucket(quality: QualitySummary(connector: connector))]
+                .add(outcome: outcome, exchangeMilliseconds: exchangeMilliseconds, totalMilliseconds: totalMilliseconds, quality: quality)
             if all.count > 4096 { Self.prune(&all, before: Self.day(at.addingTimeInterval(-Double(Self.days) * 86_400))) }
         }
     }
