@@ -104,8 +104,8 @@ enum ConnectivityBenchmark {
             while try await answeringRegion(manifest, transport) != "region-b" {
                 guard ContinuousClock.now < limit else { throw CommandError("no answer from region-b within 10 s") }
             }
-            samples.append(milliseconds(ContinuousClock.now - outage))
-            afterClose.append(milliseconds(ContinuousClock.now - closed))
+            samples.append((ContinuousClock.now - outage).inMilliseconds)
+            afterClose.append((ContinuousClock.now - closed).inMilliseconds)
             a = try DPSimulator(configuration: SimulatorConfiguration(kind: .echo, port: portA))
             try a.start()
         }
@@ -152,8 +152,8 @@ enum ConnectivityBenchmark {
             _ = try await client.send(request, to: url.endpoint, deadline: .now + .seconds(5))
             let t2 = ContinuousClock.now
             guard i >= 100 else { continue }  // warm-up
-            pooled.append(milliseconds(t1 - t0) * 1000)
-            direct.append(milliseconds(t2 - t1) * 1000)
+            pooled.append((t1 - t0).inMilliseconds * 1000)
+            direct.append((t2 - t1).inMilliseconds * 1000)
         }
         return (Stopwatch.median(pooled), Stopwatch.median(direct))
     }
@@ -218,11 +218,6 @@ enum ConnectivityBenchmark {
             return kb / 1024
         }
         return 0
-    }
-
-    private static func milliseconds(_ d: Duration) -> Double {
-        let (s, atto) = d.components
-        return Double(s) * 1000 + Double(atto) / 1e15
     }
 
     private static func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }

@@ -45,7 +45,7 @@ enum PSIBenchmark {
         guard warmFound == expected else { throw CommandError("bench psi: warm run found \(warmFound), expected \(expected)") }
         _ = stopAndMeasure(children, warmServer)
 
-        var figures = Figures(seconds: cold.seconds, onlineSeconds: seconds(online),
+        var figures = Figures(seconds: cold.seconds, onlineSeconds: online.inSeconds,
                               serverPeakMB: cold.serverPeakMB, clientPeakMB: cold.clientPeakMB)
         Output.err("bench privacy: OpenMined PSI (openmined-psi from .build/bench-venv) on the same files")
         if let reference = try openMined(clientSet: clientSet, serverSet: serverSet, expected: expected, directory: directory) {
@@ -109,8 +109,8 @@ enum PSIBenchmark {
         let queryTime = clock.now - start
         guard found == expected else { throw CommandError("bench psi: found \(found) common elements, expected \(expected)") }
         let serverPeak = stopAndMeasure(children, server)
-        return ColdFigures(seconds: seconds(preprocessing + queryTime), preprocessingSeconds: seconds(preprocessing),
-                           querySeconds: seconds(queryTime), serverPeakMB: serverPeak, clientPeakMB: clientPeak)
+        return ColdFigures(seconds: (preprocessing + queryTime).inSeconds, preprocessingSeconds: preprocessing.inSeconds,
+                           querySeconds: queryTime.inSeconds, serverPeakMB: serverPeak, clientPeakMB: clientPeak)
     }
 
     /// Write `user-<i>@example.org` lines, 1 MiB at a time.
@@ -129,10 +129,6 @@ enum PSIBenchmark {
             }
         }
         try out.write(contentsOf: text)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        duration.inSeconds
     }
 
     /// Start `pavilion psi serve` and wait for its ready line.

@@ -82,16 +82,12 @@ extension PrivacyBenchmark {
             var start = clock.now
             let proof = try RangeProof.prove(value: value, blinding: opening.blinding, commitment: commitment, bits: 32,
                                              context: context, parameters: parameters)
-            prove.append(milliseconds(clock.now - start))
+            prove.append((clock.now - start).inMilliseconds)
             start = clock.now
             try proof.verify(commitment, bits: 32, context: context, parameters: parameters)
-            verify.append(milliseconds(clock.now - start))
+            verify.append((clock.now - start).inMilliseconds)
             bytes = try proof.serialized().count
         }
         return (Stopwatch.median(prove), Stopwatch.median(verify), bytes)
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Double {
-        duration.inMilliseconds
     }
 }

@@ -93,11 +93,14 @@ final class ChildProcesses: @unchecked Sendable {
 
     /// Wait for `pid` to exit and forget it.
     /// - Returns: its exit status (128 + signal when killed).
-    func wait(_ pid: pid_t) -> Int32 {
+    func wait(_ pid: pid_t) -> Int32 { Self.exitStatus(reap(pid)) }
+
+    /// Wait for `pid` to exit and forget it; its raw wait status.
+    private func reap(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         lock.withLock { running.removeAll { $0.pid == pid } }
-        return Self.exitStatus(status)
+        return status
     }
 
     /// Whether `pid` is still running (reaps it if it ended; ``lastExitStatus(_:)`` then has its status).
@@ -162,9 +165,7 @@ final class ChildProcesses: @unchecked Sendable {
         let children = ChildProcesses()
         let pid = try children.spawn((executable as NSString).lastPathComponent, executable, arguments, stdout: path,
                                      inheritStandardError: keepStandardError)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        children.lock.withLock { children.running.removeAll { $0.pid == pid } }
+        let status = children.reap(pid)
         let output = FileManager.default.contents(atPath: path) ?? Data()
         let signal = status & 0x7F
         return Captured(output: output, exitStatus: signal == 0 ? (status >> 8) & 0xFF : nil, signal: signal == 0 ? nil : signal)
