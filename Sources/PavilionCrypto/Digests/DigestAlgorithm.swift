@@ -35,16 +35,13 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
         precondition(output.count >= outputLength, "a \(rawValue) digest needs \(outputLength) bytes, got \(output.count)")
         let data = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
         let md = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        if let fetched = FetchedDigests.shared.md(self), let ctx = EVP_MD_CTX_new() {
-            defer { EVP_MD_CTX_free(ctx) }
+        if let fetched = FetchedDigests.shared.md(self) {
             var length: UInt32 = 0
-            if EVP_DigestInit_ex2(ctx, fetched, nil) == 1, EVP_DigestUpdate(ctx, input.baseAddress, input.count) == 1,
-               EVP_DigestFinal_ex(ctx, md, &length) == 1, Int(length) == outputLength {
-                return
-            }
+            if EVP_Digest(input.baseAddress, input.count, md, &length, fetched, nil) == 1, Int(length) == outputLength { return }
+            ERR_clear_error()  // leave nothing on the queue for a later, unrelated error report
         }
-        // No fetched algorithm or no context (out of memory): the one-shot
-        // functions, which cannot fail and each return `md`.
+        // No fetched algorithm, or out of memory: the one-shot functions,
+        // which cannot fail and each return `md`.
         switch self {
         case .sha256: _ = COpenSSL.SHA256(data, input.count, md)
         case .sha384: _ = SHA384(data, input.count, md)
@@ -52,8 +49,9 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// OpenSSL's `EVP_MD` for this function.
+    /// OpenSSL's `EVP_MD` for this function: the one fetched once, else the built-in one.
     var evp: OpaquePointer? {
+        if let fetched = FetchedDigests.shared.md(self) { return fetched }
         switch self {
         case .sha256: return EVP_sha256()
         case .sha384: return EVP_sha384()
