@@ -10,21 +10,20 @@ public struct SimulatorStats: Sendable, Hashable {
     /// Faults applied, by name: `latency`, `stall`, `reset`, `error`
     /// (from `errorRate`), `status`, `garbage`.
     public var faults: [String: Int]
-    /// The `traceparent` header of the last provider request that carried
-    /// one: shows that a caller's trace reached the data provider.
-    public var lastTraceparent: String?
     /// The `traceparent`s of the last ``recentLimit`` provider requests that
     /// carried one, oldest first: a caller's trace among the host's own
     /// (health probes) that arrive meanwhile.
     public var recentTraceparents: [String]
     public static let recentLimit = 16
 
+    /// The `traceparent` header of the last provider request that carried
+    /// one: shows that a caller's trace reached the data provider.
+    public var lastTraceparent: String? { recentTraceparents.last }
+
     /// - Parameters: the fields above.
-    public init(requests: [String: Int] = [:], faults: [String: Int] = [:], lastTraceparent: String? = nil,
-                recentTraceparents: [String] = []) {
+    public init(requests: [String: Int] = [:], faults: [String: Int] = [:], recentTraceparents: [String] = []) {
         self.requests = requests
         self.faults = faults
-        self.lastTraceparent = lastTraceparent
         self.recentTraceparents = recentTraceparents
     }
 
@@ -51,9 +50,7 @@ final class StatsRecorder: Sendable {
     func request(path: String, traceparent: String? = nil) {
         stats.withLock { s in
             if let traceparent {
-                let kept = String(traceparent.prefix(128))
-                s.lastTraceparent = kept
-                s.recentTraceparents.append(kept)
+                s.recentTraceparents.append(String(traceparent.prefix(128)))
                 if s.recentTraceparents.count > SimulatorStats.recentLimit { s.recentTraceparents.removeFirst() }
             }
             if s.requests[path] == nil, s.requests.count >= Self.maxPaths {
