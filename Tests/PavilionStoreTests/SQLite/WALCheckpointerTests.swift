@@ -53,8 +53,7 @@ final class WALCheckpointerTests: XCTestCase {
             let (record, entry) = try StoreFixture.verification(n, tenant: tenant)
             _ = try await store.recordVerification(record, audit: entry)
         }
-        let walBytes = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
-        let frames = (walBytes - 32) / (4096 + 24)
+        let frames = try Self.walFrames(path)
         XCTAssertGreaterThan(frames, 4 * threshold, "the WAL should have grown past several thresholds")
         // Bounded wait for the last queued checkpoint.
         let deadline = ContinuousClock.now + .seconds(10)
@@ -90,14 +89,19 @@ final class WALCheckpointerTests: XCTestCase {
             }
             try await group.waitForAll()
         }
-        let path = directory.appendingPathComponent(SQLiteStore.databaseFileName).path
-        let walBytes = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
-        let frames = (walBytes - 32) / (4096 + 24)
+        let frames = try Self.walFrames(directory.appendingPathComponent(SQLiteStore.databaseFileName).path)
         XCTAssertGreaterThan(store.checkpointer.writerFinishedCount, 0, "the writer never finished a checkpoint")
         // 2,400 verifications write several thousand frames; a WAL that restarts holds a few thresholds at most.
         XCTAssertLessThan(frames, 16 * threshold, "the WAL grew to \(frames) frames")
         let check = try await store.verifyAuditChain()
         XCTAssertTrue(check.isIntact, "\(String(describing: check.firstProblem))")
         XCTAssertEqual(check.verificationCount, 2_400)
+    }
+
+    /// The frames the database's WAL file has room for: its size after the
+    /// 32-byte header, in frames of a 24-byte header and a 4,096-byte page.
+    private static func walFrames(_ databasePath: String) throws -> Int {
+        let bytes = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: databasePath + "-wal")[.size] as? Int)
+        return (bytes - 32) / (4096 + 24)
     }
 }
